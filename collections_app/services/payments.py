@@ -1,0 +1,150 @@
+"""Payments (还款): idempotent recording and first-in-first-out application to open promises.
+
+Sources: DOMAIN.md "Promise to pay" (payments applied to open promises FIFO, Oracle Banking
+Collections promise tracking); QUALITY.md input 10 (same ``Idempotency-Key`` → one payment).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from typing import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from common.audit import audit_event_record
+from common.dates import local_today
+from common.errors import ConflictError
+from teams.models import User
+
+from ..choices import CaseStatus, PaymentSource, PromiseStatus
+from ..models import ZERO, Account, Case, Payment, PromiseToPay
+from .classification import case_classify
+
+
+def request_fingerprint(data: dict) -> str:
+    """Stable hash of a request body, to tell a retried request from a reused idempotency key."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def promises_apply_payment(promises: Iterable[PromiseToPay], *, amount: Decimal, paid_on: dt.date) -> list[PromiseToPay]:
+    """Apply ``amount`` CNY paid on ``paid_on`` to ``promises`` (oldest due first) in memory.
+
+    A promise becomes *kept* once its paid amount reaches the promised amount on or before its
+    due date + grace days. Returns the promises that changed (the caller saves them).
+    """
+    changed = []
+    remaining = amount
+    for promise in sorted(promises, key=lambda p: (p.due_date, p.pk or 0)):
+        if remaining <= 0:
+            break
+        if promise.status != PromiseStatus.OPEN:
+            continue
+        take = min(remaining, promise.amount - promise.paid_amount)
+        if take <= 0:
+            continue
+        promise.paid_amount += take
+        remaining -= take
+        if promise.paid_amount >= promise.amount and paid_on <= promise.due_date + dt.timedelta(days=promise.grace_days):
+            promise.status = PromiseStatus.KEPT
+            promise.resolved_on = paid_on
+        changed.append(promise)
+    return changed
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    case: Case,
+    amount: Decimal,
+    paid_on: dt.date,
+    actor: User | None,
+    source: str = PaymentSource.API,
+    external_ref: str | None = None,
+    idempotency_key: str | None = None,
+    fingerprint: str = "",
+    account: Account | None = None,
+) -> tuple[Payment, bool]:
+    """Record a payment of ``amount`` CNY received on ``paid_on`` (local date) against ``case``.
+
+    Returns ``(payment, created)``. The same ``idempotency_key`` from the same client, or the same
+    ``external_ref`` for the creditor, returns the existing payment with ``created=False``; an
+    idempotency key reused with a different body raises :class:`ConflictError`. A new payment is
+    applied to open promises FIFO, reduces the case's overdue amount and outstanding balance
+    (floored at zero; feed payments leave balances to the feed), cures the case when nothing is
+    overdue any more, and re-evaluates the risk tier. Raises ``ValidationError`` for a
+    non-positive amount, a date in the future or an account of another case.
+    """
+    existing = _existing_payment(case=case, actor=actor, external_ref=external_ref, idempotency_key=idempotency_key, fingerprint=fingerprint)
+    if existing is not None:
+        return existing, False
+    errors: dict[str, list[str]] = {}
+    if amount is None or amount <= 0:
+        errors["amount"] = [_("The payment amount must be greater than zero.")]
+    if paid_on > local_today():
+        errors["paid_on"] = [_("A payment cannot be dated in the future.")]
+    if account is not None and account.case_id != case.pk:
+        errors["account"] = [_("The account belongs to another case.")]
+    if errors:
+        raise ValidationError(errors)
+
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    payment = Payment(
+        case=locked, creditor_id=locked.creditor_id, account=account, amount=amount, paid_on=paid_on,
+        external_ref=external_ref or None, idempotency_key=idempotency_key or None,
+        request_fingerprint=fingerprint, source=source, recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    payment.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            payment.save()
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer with its payment.
+        existing = _existing_payment(case=case, actor=actor, external_ref=external_ref, idempotency_key=idempotency_key, fingerprint=fingerprint)
+        if existing is None:
+            raise
+        return existing, False
+
+    for promise in promises_apply_payment(
+        PromiseToPay.objects.select_for_update().filter(case=locked, status=PromiseStatus.OPEN), amount=amount, paid_on=paid_on
+    ):
+        promise.save(update_fields=["paid_amount", "status", "resolved_on"])
+
+    update = ["paid_amount", "updated_at"]
+    locked.paid_amount += amount
+    if source != PaymentSource.FEED:
+        locked.overdue_amount = max(ZERO, locked.overdue_amount - amount)
+        locked.outstanding_balance = max(ZERO, locked.outstanding_balance - amount)
+        update += ["overdue_amount", "outstanding_balance"]
+        if locked.overdue_amount == ZERO and locked.status == CaseStatus.OPEN:
+            locked.status = CaseStatus.CURED
+            locked.cured_on = paid_on
+            update += ["status", "cured_on"]
+    update += case_classify(case=locked, on=local_today())
+    locked.save(update_fields=update)
+    if locked.status == CaseStatus.CURED and locked.collector_id:
+        from .assignment import case_unassign
+
+        case_unassign(case=locked, actor=actor, reason="cured_by_payment")
+    audit_event_record(actor=actor, verb="payment_recorded", target=locked, data={"payment": payment.pk, "amount": str(amount), "source": source})
+    return payment, True
+
+
+def _existing_payment(*, case: Case, actor, external_ref, idempotency_key, fingerprint) -> Payment | None:
+    if idempotency_key and getattr(actor, "pk", None):
+        found = Payment.objects.filter(recorded_by=actor, idempotency_key=idempotency_key).first()
+        if found is not None:
+            if fingerprint and found.request_fingerprint and found.request_fingerprint != fingerprint:
+                raise ConflictError(
+                    _("Idempotency-Key %(key)s was already used for a different request.") % {"key": idempotency_key},
+                    rule="idempotency_key_reused",
+                )
+            return found
+    if external_ref:
+        found = Payment.objects.filter(creditor_id=case.creditor_id, external_ref=external_ref).first()
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "collections"
+
+urlpatterns = [
+    path("queue/", views.my_queue, name="my_queue"),
+]

@@ -1,0 +1,30 @@
+"""Permissions are data: each app's ``permissions.py`` holds a ``{action: set(roles)}`` table per
+resource; the DRF permission class and the HTML views both read it through :func:`role_can`."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from rest_framework.permissions import BasePermission
+
+PermissionTable = Mapping[str, frozenset[str] | set[str]]
+
+
+def role_can(user: Any, table: PermissionTable, action: str) -> bool:
+    """True when the user's role is allowed ``action`` in ``table`` (superusers always are)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return user.role in table.get(action, ())
+
+
+class RoleActionPermission(BasePermission):
+    """Reads ``view.permission_table`` and maps the DRF action (list, retrieve, create, …, or a
+    custom ``@action`` name) to a row of that table. Unknown actions are refused."""
+
+    def has_permission(self, request, view) -> bool:
+        table: PermissionTable = getattr(view, "permission_table", {})
+        action = getattr(view, "action", None) or request.method.lower()
+        if action in ("list", "retrieve", "metadata"):
+            action = "view"
+        return role_can(request.user, table, action)

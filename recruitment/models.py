@@ -1,0 +1,1 @@
+"""Recruitment (job postings, applications, interviews, offers) — built in a later issue."""

@@ -1,0 +1,1 @@
+"""Reporting (KPI snapshots, dashboards, scheduled reports) — built in a later issue."""

@@ -1,0 +1,106 @@
+"""Core case-work services: assignment, attempts, promises, payments."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from collections_app.choices import AssignmentReason, CaseStatus, PromiseStatus
+from collections_app.models import Assignment, Payment
+from collections_app.services import (
+    case_assign, contact_attempt_record, payment_record, promise_mark_overdue_broken, promise_to_pay_create,
+)
+from common.dates import local_today
+from common.errors import ConflictError, RuleViolation
+from tests.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_case_assign_records_reason_and_bumps_version(team, collector, lead):
+    case = CaseFactory(team=team)
+    assignment = case_assign(case=case, collector=collector, actor=lead, reason=AssignmentReason.MANUAL, note="经验丰富", expected_version=1)
+    case.refresh_from_db()
+    assert case.collector == collector and case.version == 2
+    assert assignment.reason == AssignmentReason.MANUAL and assignment.assigned_by == lead and assignment.note == "经验丰富"
+
+
+def test_case_assign_with_stale_version_is_a_conflict_and_writes_nothing(team, collector, collector_b, lead):
+    case = CaseFactory(team=team)
+    case_assign(case=case, collector=collector, actor=lead, reason=AssignmentReason.MANUAL, note="a", expected_version=1)
+    with pytest.raises(ConflictError) as err:
+        case_assign(case=case, collector=collector_b, actor=lead, reason=AssignmentReason.MANUAL, note="b", expected_version=1)
+    assert err.value.rule == "stale_case_version"
+    assert Assignment.objects.filter(case=case).count() == 1
+
+
+def test_manual_reassignment_without_reason_is_refused(team, collector, lead):
+    case = CaseFactory(team=team)
+    with pytest.raises(RuleViolation) as err:
+        case_assign(case=case, collector=collector, actor=lead, reason=AssignmentReason.MANUAL, note="  ")
+    assert err.value.rule == "manual_reassignment_needs_reason"
+
+
+def test_lead_cannot_assign_outside_own_team(team, lead, other_collector):
+    case = CaseFactory(team=team)
+    with pytest.raises(RuleViolation) as err:
+        case_assign(case=case, collector=other_collector, actor=lead, reason=AssignmentReason.MANUAL, note="x")
+    assert err.value.rule == "lead_assigns_within_team"
+
+
+def test_lost_contact_attempt_raises_tier_to_high(team, collector):
+    case = CaseFactory(team=team, collector=collector, bucket="M1", overdue_amount=Decimal("500"))
+    contact_attempt_record(case=case, actor=collector, channel="phone", result_code="LOST_CONTACT")
+    case.refresh_from_db()
+    assert case.lost_contact and case.risk_tier == "high" and case.tier_rule == "high_lost_contact"
+
+
+def test_attempt_in_future_is_rejected(team, collector):
+    case = CaseFactory(team=team, collector=collector)
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError) as err:
+        contact_attempt_record(case=case, actor=collector, channel="phone", result_code="NO_ANSWER", started_at=timezone.now() + dt.timedelta(hours=2))
+    assert "started_at" in err.value.message_dict
+
+
+def test_payment_keeps_promise_fifo_and_reduces_overdue(team, collector):
+    case = CaseFactory(team=team, collector=collector, overdue_amount=Decimal("3000.00"))
+    today = local_today()
+    first = promise_to_pay_create(case=case, actor=collector, amount=Decimal("500.00"), due_date=today)
+    second = promise_to_pay_create(case=case, actor=collector, amount=Decimal("800.00"), due_date=today + dt.timedelta(days=5))
+    payment, created = payment_record(case=case, amount=Decimal("700.00"), paid_on=today, actor=collector, source="manual")
+    assert created
+    first.refresh_from_db(); second.refresh_from_db(); case.refresh_from_db()
+    assert first.status == PromiseStatus.KEPT and first.paid_amount == Decimal("500.00")
+    assert second.status == PromiseStatus.OPEN and second.paid_amount == Decimal("200.00")
+    assert case.overdue_amount == Decimal("2300.00") and case.paid_amount == Decimal("700.00")
+
+
+def test_payment_with_same_idempotency_key_is_recorded_once(team, collector, integration):
+    case = CaseFactory(team=team)
+    kwargs = dict(case=case, amount=Decimal("100.00"), paid_on=local_today(), actor=integration, idempotency_key="k-1", fingerprint="f")
+    p1, c1 = payment_record(**kwargs)
+    p2, c2 = payment_record(**kwargs)
+    assert (c1, c2) == (True, False) and p1.pk == p2.pk and Payment.objects.count() == 1
+    with pytest.raises(ConflictError):
+        payment_record(**{**kwargs, "fingerprint": "other"})
+
+
+def test_payment_of_whole_overdue_cures_the_case(team, collector):
+    case = CaseFactory(team=team, collector=collector, overdue_amount=Decimal("100.00"))
+    payment_record(case=case, amount=Decimal("100.00"), paid_on=local_today(), actor=collector, source="manual")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CURED and case.collector is None
+
+
+def test_unpaid_promise_is_broken_after_grace_and_task_is_safe_twice(team, collector):
+    case = CaseFactory(team=team, collector=collector, overdue_amount=Decimal("500"))
+    today = local_today()
+    promise = promise_to_pay_create(case=case, actor=collector, amount=Decimal("100"), due_date=today, today=today)
+    assert promise_mark_overdue_broken(today=today)["broken"] == 0
+    assert promise_mark_overdue_broken(today=today + dt.timedelta(days=1))["broken"] == 1
+    assert promise_mark_overdue_broken(today=today + dt.timedelta(days=1))["broken"] == 0
+    promise.refresh_from_db(); case.refresh_from_db()
+    assert promise.status == PromiseStatus.BROKEN
+    assert case.risk_tier == "medium" and case.tier_rule == "medium_one_broken_promise_180d"
