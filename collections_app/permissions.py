@@ -1,0 +1,38 @@
+"""Role → allowed actions per resource (permissions are data, STYLE.md rule 5).
+
+Read by :class:`common.permissions.RoleActionPermission` (API) and by the HTML views through
+:func:`common.permissions.role_can`. Scope (which objects) is ``visible_to``; this table says
+which verbs a role may use at all.
+"""
+from teams.choices import Role
+
+R = Role
+COLLECTIONS_STAFF = frozenset({R.COLLECTOR, R.TEAM_LEAD, R.SUPERVISOR, R.DIRECTOR, R.ADMINISTRATOR})
+CASE_READERS = COLLECTIONS_STAFF | {R.INTEGRATION_CLIENT}
+CASE_WORKERS = frozenset({R.COLLECTOR, R.TEAM_LEAD, R.SUPERVISOR})
+
+CASE = {
+    "view": CASE_READERS,
+    "summary": CASE_READERS,
+    "assign": frozenset({R.TEAM_LEAD, R.SUPERVISOR, R.ADMINISTRATOR}),
+    "claim": frozenset({R.COLLECTOR}),
+    "reveal": COLLECTIONS_STAFF,  # every reveal of ID number / phones is audited
+}
+CONTACT_ATTEMPT = {"view": CASE_READERS, "create": CASE_WORKERS}
+PROMISE = {"view": CASE_READERS, "create": CASE_WORKERS, "cancel": frozenset({R.TEAM_LEAD, R.SUPERVISOR})}
+PAYMENT = {"view": CASE_READERS, "create": frozenset({R.INTEGRATION_CLIENT, R.SUPERVISOR, R.ADMINISTRATOR})}
+PLACEMENT = {
+    "view": frozenset({R.SUPERVISOR, R.DIRECTOR, R.ADMINISTRATOR, R.INTEGRATION_CLIENT}),
+    "create": frozenset({R.SUPERVISOR, R.ADMINISTRATOR, R.INTEGRATION_CLIENT}),
+    "rejected_rows": frozenset({R.SUPERVISOR, R.DIRECTOR, R.ADMINISTRATOR, R.INTEGRATION_CLIENT}),
+}
+CREDITOR = {
+    "view": CASE_READERS,
+    "create": frozenset({R.ADMINISTRATOR}),
+    "update": frozenset({R.ADMINISTRATOR}),
+    "partial_update": frozenset({R.ADMINISTRATOR}),
+}
+ALLOCATION = {
+    "view": frozenset({R.SUPERVISOR, R.DIRECTOR, R.ADMINISTRATOR}),
+    "run": frozenset({R.SUPERVISOR, R.ADMINISTRATOR}),
+}
