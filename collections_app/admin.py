@@ -1,0 +1,75 @@
+"""Administrator configuration: buckets, tier rules, result codes, allocation policy, creditors.
+Case data is read-only here; it changes only through the services."""
+from django.contrib import admin
+
+from .models import (
+    AllocationPolicy, BucketDefinition, Case, ContactAttempt, Creditor, Payment, Placement, ResultCode, TierRule,
+)
+
+
+@admin.register(BucketDefinition)
+class BucketDefinitionAdmin(admin.ModelAdmin):
+    list_display = ("code", "order", "min_dpd", "max_dpd", "min_cycles", "max_cycles")
+
+
+@admin.register(TierRule)
+class TierRuleAdmin(admin.ModelAdmin):
+    list_display = ("order", "name", "tier", "min_bucket_order", "exact_bucket_order", "min_overdue_amount",
+                    "min_broken_promises", "on_lost_contact", "is_catch_all", "is_active")
+    list_editable = ("is_active",)
+
+
+@admin.register(ResultCode)
+class ResultCodeAdmin(admin.ModelAdmin):
+    list_display = ("code", "label_zh", "label_en", "is_connect", "is_right_party", "needs_follow_up", "is_active")
+
+
+@admin.register(AllocationPolicy)
+class AllocationPolicyAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "regroup_at_month_start", "reallocate_after_days_without_progress", "promise_grace_days")
+
+    def has_add_permission(self, request):
+        return not AllocationPolicy.objects.exists()
+
+
+@admin.register(Creditor)
+class CreditorAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "default_product", "is_active")
+    filter_horizontal = ("integration_clients",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ("id", "creditor", "status", "bucket", "risk_tier", "overdue_amount", "collector", "team")
+    list_filter = ("status", "bucket", "risk_tier", "creditor")
+    list_select_related = ("creditor", "collector", "team")
+    show_full_result_count = False
+
+
+@admin.register(ContactAttempt)
+class ContactAttemptAdmin(ReadOnlyAdmin):
+    list_display = ("id", "case_id", "channel", "result_code", "actor", "started_at")
+    list_select_related = ("actor", "result_code")
+    show_full_result_count = False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ("id", "case_id", "amount", "paid_on", "source", "external_ref")
+    show_full_result_count = False
+
+
+@admin.register(Placement)
+class PlacementAdmin(ReadOnlyAdmin):
+    list_display = ("id", "creditor", "profile", "original_filename", "status", "rows_total", "rows_processed", "created_at")
