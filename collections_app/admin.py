@@ -3,7 +3,7 @@ Case data is read-only here; it changes only through the services."""
 from django.contrib import admin
 
 from .models import (
-    AllocationPolicy, BucketDefinition, Case, ContactAttempt, Creditor, Payment, Placement, ResultCode, TierRule,
+    AllocationPolicy, AllocationRun, BucketDefinition, Case, ContactAttempt, Creditor, Payment, Placement, ResultCode, TierRule,
 )
 
 
@@ -73,3 +73,9 @@ class PaymentAdmin(ReadOnlyAdmin):
 @admin.register(Placement)
 class PlacementAdmin(ReadOnlyAdmin):
     list_display = ("id", "creditor", "profile", "original_filename", "status", "rows_total", "rows_processed", "created_at")
+
+
+@admin.register(AllocationRun)
+class AllocationRunAdmin(ReadOnlyAdmin):
+    list_display = ("id", "today", "status", "requested_by", "started_at", "finished_at")
+    list_filter = ("status",)

@@ -89,3 +89,19 @@ class PlacementStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
+
+
+class AllocationRunStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class UnallocatedReason(models.TextChoices):
+    """Why the allocation engine left a case without a (new) collector."""
+
+    NO_TEAM = "no_team", _("No team works this bucket and tier")
+    NO_ELIGIBLE_COLLECTOR = "no_eligible_collector", _("No eligible collector")
+    CAPACITY = "capacity", _("Every eligible collector is at capacity")
+    DAILY_CAP = "daily_cap", _("Every eligible collector reached the daily new-case cap")

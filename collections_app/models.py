@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
-    AssignmentReason, CaseStatus, Channel, ContactKind, ContactParty, DelinquencyBasis, Direction,
+    AllocationRunStatus, AssignmentReason, CaseStatus, Channel, ContactKind, ContactParty, DelinquencyBasis, Direction,
     PaymentSource, PlacementStatus, ProductType, PromiseStatus, RiskTier,
 )
 from .querysets import (
@@ -499,3 +499,36 @@ class PlacementRowError(models.Model):
 
     def __str__(self) -> str:
         return f"line {self.line_number}: {self.reason}"
+
+
+class AllocationRun(models.Model):
+    """One run of the allocation engine (分案, DOMAIN.md "Allocation"): long work gets a row.
+
+    ``today`` is the local business date the run allocated for. ``result`` holds per-team and
+    per-collector figures (open cases, overdue amount in CNY as strings, new cases) and the counts
+    of cases left unallocated by reason; its shape is documented in
+    ``collections_app.services.allocation.allocation_run``.
+    """
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=AllocationRunStatus.choices, default=AllocationRunStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Empty when the nightly schedule started the run"),
+    )
+    today = models.DateField(_("business date"))
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error_message = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("allocation run")
+        verbose_name_plural = _("allocation runs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "today"])]
+
+    def __str__(self) -> str:
+        return f"{_('Allocation run')} #{self.pk} {self.today} {self.get_status_display()}"

@@ -92,10 +92,11 @@ def case_assign(
         _check_actor_may_assign(actor, collector, team)
 
     previous = locked.collector
+    detail = {"bucket": locked.bucket, "risk_tier": locked.risk_tier, **(detail or {})}
     Assignment.objects.filter(case=locked, ended_at__isnull=True).update(ended_at=now)
     assignment = Assignment(
         case=locked, collector=collector, team=team, previous_collector=previous, assigned_by=actor,
-        reason=reason, note=note.strip(), detail=detail or {}, assigned_at=now,
+        reason=reason, note=note.strip(), detail=detail, assigned_at=now,
     )
     assignment.full_clean()
     assignment.save()
@@ -106,7 +107,7 @@ def case_assign(
     locked.save(update_fields=["collector", "team", "assigned_at", "version", "updated_at"])
     audit_event_record(
         actor=actor, verb="case_assigned", target=locked,
-        data={"collector": collector.pk, "previous": previous.pk if previous else None, "reason": reason, "note": note, "detail": detail or {}},
+        data={"collector": collector.pk, "previous": previous.pk if previous else None, "reason": reason, "note": note, "detail": detail},
     )
     case.collector, case.team, case.assigned_at, case.version = locked.collector, locked.team, now, locked.version
     return assignment

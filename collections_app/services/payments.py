@@ -55,6 +55,41 @@ def promises_apply_payment(promises: Iterable[PromiseToPay], *, amount: Decimal,
     return changed
 
 
+WATERFALL = ("overdue_fees", "overdue_interest", "overdue_principal")
+
+
+def accounts_apply_payment(accounts: Iterable[Account], *, amount: Decimal) -> list[Account]:
+    """Apply ``amount`` CNY to past-due ``accounts`` in memory: most delinquent account first, and
+    within an account fees, then interest, then principal (先费后息再本, the usual order in
+    Chinese lenders' repayment allocation). Reduces overdue parts, the overdue amount and the
+    outstanding balance (floored at zero); an account with nothing overdue left is no longer past
+    due. Returns the accounts that changed (the caller saves them)."""
+    remaining, touched = amount, []
+    for account in sorted(accounts, key=lambda a: (-(a.days_past_due or 0), -(a.cycles_delinquent or 0), a.pk or 0)):
+        if remaining <= 0:
+            break
+        for part in WATERFALL:
+            take = min(remaining, getattr(account, part))
+            if take <= 0:
+                continue
+            setattr(account, part, getattr(account, part) - take)
+            account.overdue_amount = max(ZERO, account.overdue_amount - take)
+            account.outstanding_balance = max(ZERO, account.outstanding_balance - take)
+            remaining -= take
+            if account not in touched:
+                touched.append(account)
+        if remaining > 0 and account.overdue_amount > 0:  # overdue not itemised into parts
+            take = min(remaining, account.overdue_amount)
+            account.overdue_amount -= take
+            account.outstanding_balance = max(ZERO, account.outstanding_balance - take)
+            remaining -= take
+            if account not in touched:
+                touched.append(account)
+        if account.overdue_amount == ZERO:
+            account.is_past_due = False
+    return touched
+
+
 @transaction.atomic
 def payment_record(
     *,
@@ -73,8 +108,9 @@ def payment_record(
     Returns ``(payment, created)``. The same ``idempotency_key`` from the same client, or the same
     ``external_ref`` for the creditor, returns the existing payment with ``created=False``; an
     idempotency key reused with a different body raises :class:`ConflictError`. A new payment is
-    applied to open promises FIFO, reduces the case's overdue amount and outstanding balance
-    (floored at zero; feed payments leave balances to the feed), cures the case when nothing is
+    applied to open promises FIFO and to the case's past-due accounts (:func:`accounts_apply_payment`;
+    the given ``account`` first), the case totals are recomputed from its accounts (feed payments
+    leave balances to the feed), cures the case when nothing is
     overdue any more, and re-evaluates the risk tier. Raises ``ValidationError`` for a
     non-positive amount, a date in the future or an account of another case.
     """
@@ -116,8 +152,19 @@ def payment_record(
     update = ["paid_amount", "updated_at"]
     locked.paid_amount += amount
     if source != PaymentSource.FEED:
-        locked.overdue_amount = max(ZERO, locked.overdue_amount - amount)
-        locked.outstanding_balance = max(ZERO, locked.outstanding_balance - amount)
+        accounts = list(Account.objects.select_for_update().filter(case=locked, is_past_due=True))
+        if account is not None:
+            accounts = [a for a in accounts if a.pk == account.pk] + [a for a in accounts if a.pk != account.pk]
+        changed_accounts = accounts_apply_payment(accounts, amount=amount)
+        if changed_accounts:
+            Account.objects.bulk_update(changed_accounts, [*WATERFALL, "overdue_amount", "outstanding_balance", "is_past_due"])
+        if accounts:  # case totals stay the sums of its accounts
+            all_accounts = list(Account.objects.filter(case=locked))
+            locked.overdue_amount = sum((a.overdue_amount for a in all_accounts if a.is_past_due), ZERO)
+            locked.outstanding_balance = sum((a.outstanding_balance for a in all_accounts), ZERO)
+        else:
+            locked.overdue_amount = max(ZERO, locked.overdue_amount - amount)
+            locked.outstanding_balance = max(ZERO, locked.outstanding_balance - amount)
         update += ["overdue_amount", "outstanding_balance"]
         if locked.overdue_amount == ZERO and locked.status == CaseStatus.OPEN:
             locked.status = CaseStatus.CURED

@@ -104,3 +104,19 @@ def test_unpaid_promise_is_broken_after_grace_and_task_is_safe_twice(team, colle
     promise.refresh_from_db(); case.refresh_from_db()
     assert promise.status == PromiseStatus.BROKEN
     assert case.risk_tier == "medium" and case.tier_rule == "medium_one_broken_promise_180d"
+
+
+def test_payment_reduces_accounts_fees_then_interest_then_principal_and_case_stays_their_sum(team, collector):
+    from tests.factories import AccountFactory
+
+    case = CaseFactory(team=team, collector=collector, overdue_amount=Decimal("4000.00"), outstanding_balance=Decimal("9000.00"))
+    worst = AccountFactory(case=case, days_past_due=40, overdue_principal=Decimal("2500"), overdue_interest=Decimal("400"),
+                           overdue_fees=Decimal("100"), overdue_amount=Decimal("3000"), outstanding_balance=Decimal("8000"))
+    other = AccountFactory(case=case, days_past_due=10, overdue_principal=Decimal("1000"), overdue_interest=Decimal("0"),
+                           overdue_fees=Decimal("0"), overdue_amount=Decimal("1000"), outstanding_balance=Decimal("1000"))
+    payment_record(case=case, amount=Decimal("450.00"), paid_on=local_today(), actor=collector, source="manual")
+    worst.refresh_from_db(); other.refresh_from_db(); case.refresh_from_db()
+    assert (worst.overdue_fees, worst.overdue_interest, worst.overdue_principal) == (Decimal("0.00"), Decimal("50.00"), Decimal("2500.00"))
+    assert other.overdue_amount == Decimal("1000.00")
+    assert case.overdue_amount == worst.overdue_amount + other.overdue_amount == Decimal("3550.00")
+    assert case.outstanding_balance == worst.outstanding_balance + other.outstanding_balance == Decimal("8550.00")
