@@ -30,9 +30,27 @@ def money(verbose_name, **kwargs) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=18, decimal_places=2, **kwargs)
 
 
+class PrivateStorage(FileSystemStorage):
+    """File storage under ``settings.PRIVATE_STORAGE_ROOT``, read on every use (so a test or a
+    deployment that changes the setting is obeyed); nothing here has a public URL."""
+
+    @property
+    def base_location(self):  # type: ignore[override]
+        return settings.PRIVATE_STORAGE_ROOT
+
+    @property
+    def location(self):  # type: ignore[override]
+        import os
+
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no URL; serve them through a permission-checked view.")
+
+
 def private_storage() -> FileSystemStorage:
     """Placement files hold personal data: stored outside MEDIA_ROOT and never served directly."""
-    return FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT)
+    return PrivateStorage()
 
 
 # --- configuration (DOMAIN.md defaults, editable by administrators) -----------------------------

@@ -12,7 +12,7 @@ from .choices import Role
 if TYPE_CHECKING:
     from .models import User
 
-ALL_SEEING_PEOPLE_ROLES = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.HR_RECRUITER, Role.INTEGRATION_CLIENT}
+ALL_SEEING_PEOPLE_ROLES = {Role.ADMINISTRATOR, Role.DIRECTOR, Role.HR_RECRUITER}
 
 
 def led_team_ids(user: "User") -> list[int]:
@@ -28,7 +28,7 @@ def led_team_ids(user: "User") -> list[int]:
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user: "User") -> "UserQuerySet":
-        """Users the given user may read: admin/director/HR/integration all; supervisor the
+        """Users the given user may read: admin/director/HR all; supervisor the
         department; lead their team members; everyone else only themselves."""
         if not user.is_authenticated:
             return self.none()

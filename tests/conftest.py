@@ -37,6 +37,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=f"real data set not found at {SHARED_DATA} (../shared is absent in a fresh clone)"))
 
 
+@pytest.fixture(autouse=True)
+def _configuration_defaults(request):
+    """Transactional tests (live server, threads, a real worker) run on a database that an earlier
+    transactional test flushed, which removes migration-installed rows: put the default buckets,
+    tier rules and result codes back (idempotent)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if transactional or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        from collections_app.defaults import configuration_defaults_install
+
+        request.getfixturevalue("transactional_db")
+        configuration_defaults_install()
+
+
 @pytest.fixture
 def shared_data() -> Path:
     return SHARED_DATA

@@ -1,0 +1,200 @@
+"""The import engine: read → parse every row → sort by as-of → apply in committed chunks.
+
+Shape of a run (called by :func:`collections_app.services.placements.placement_run`):
+
+1. The file is read (:mod:`.readers`) and bound to its profile (:mod:`.profiles`); an unreadable
+   file or missing required columns raise :class:`~.readers.FileRefused` before anything is
+   written.
+2. Every row is parsed; a row with a bad cell is rejected with its line number and reason.
+3. Parsed rows are ordered by as-of date, stable by line, so one file may carry several months
+   of the same account and they apply in date order.
+4. Rows are applied in chunks of ``PLACEMENT_CHUNK_ROWS`` (default 10,000), each chunk in one
+   transaction together with its row errors and the placement's progress, so a job that dies
+   midway leaves whole rows only and can be run again (applied rows are then "already applied").
+   A dry run applies everything inside one transaction and rolls it back.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from operator import attrgetter
+from typing import Any, Iterator
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.dates import local_today
+
+from ..models import Placement, PlacementRowError
+from ..services.classification import Classifier
+from .batch import BatchApplier
+from .parsers import FieldError
+from .profiles import Record, profile_get
+from .readers import REPLACEMENT_CHARACTER, FileRefused, cell_text, read_table
+from .writers import writer_for
+
+COUNT_KEYS = (
+    "rows_read", "cases_created", "cases_updated", "cases_cured", "cases_reopened", "accounts_created",
+    "accounts_updated", "payments_created", "skipped", "rejected",
+)
+CREDITOR_LOCK_NAMESPACE = 73010
+DEFAULT_CHUNK_ROWS = 10000
+
+__all__ = ["FileRefused", "ImportRun"]
+
+
+class ImportRun:
+    """One execution of a placement's import. ``counts`` is filled as rows are applied."""
+
+    def __init__(self, placement: Placement, *, chunk_rows: int | None = None) -> None:
+        self.placement = placement
+        self.profile = profile_get(placement.profile)
+        self.classifier = Classifier.load()
+        self.now = timezone.now()
+        self.today = local_today(self.now)
+        self.writer = writer_for(now=self.now)
+        self.chunk_rows = chunk_rows or getattr(settings, "PLACEMENT_CHUNK_ROWS", DEFAULT_CHUNK_ROWS)
+        self.counts: Counter[str] = Counter({k: 0 for k in COUNT_KEYS})
+        self.skip_reasons: Counter[str] = Counter()
+        self.updated_case_ids: set[int] = set()
+        self.created_case_ids: set[int] = set()
+        self.headers: list[str] = []
+        self.pending_errors: list[tuple] = []
+        self.processed = 0
+        self.seconds: dict[str, float] = {}
+        self.ALREADY_APPLIED = _("already applied")
+        self.NOT_PAST_DUE = _("not past due")
+
+    # -- row outcomes (called by the batch applier) ---------------------------------------------
+    def skip(self, record: Record, reason: str) -> None:
+        self.pending_errors.append((record.line, record.account_number or "", True, reason, record.cells))
+        self.counts["skipped"] += 1
+        self.skip_reasons[reason] += 1
+
+    def reject(self, record: Record, reason: str) -> None:
+        self._reject_raw(record.line, record.account_number, reason, record.cells)
+
+    def _reject_raw(self, line: int, account: Any, reason: str, cells: list[Any]) -> None:
+        self.pending_errors.append((line, cell_text(account)[:64], False, reason, cells))
+        self.counts["rejected"] += 1
+
+    # -- the run --------------------------------------------------------------------------------
+    def run(self) -> dict[str, Any]:
+        """Import the placement's file; returns :meth:`summary`. Raises :class:`FileRefused`."""
+        placement = self.placement
+        started = time.perf_counter()
+        storage_file = placement.source_file.storage.open(placement.source_file.name, "rb")
+        try:
+            binary = getattr(storage_file, "file", storage_file)
+            table = read_table(binary, placement.original_filename)
+            bound = self.profile.bind(
+                table.headers, default_as_of=placement.as_of or self.today, today=self.today, date1904=table.date1904,
+                default_product=placement.creditor.default_product,
+            )
+            self.headers = [str(h).replace("\ufeff", "").strip() for h in table.headers]
+            records = self._parse(table.rows, bound, check_damage=table.has_replacement_character)
+        finally:
+            storage_file.close()
+        self.counts["rows_read"] = len(records) + self.counts["rejected"]
+        records.sort(key=attrgetter("as_of"))
+        self.seconds["read_parse"] = round(time.perf_counter() - started, 2)
+        started = time.perf_counter()
+        Placement.objects.filter(pk=placement.pk).update(rows_total=self.counts["rows_read"], rows_processed=0)
+        applier = BatchApplier(self)
+        if placement.dry_run:
+            with transaction.atomic():
+                for batch in self._batches(records):
+                    applier.apply(batch)
+                transaction.set_rollback(True)
+            self.processed = self.counts["rows_read"]
+            with transaction.atomic():
+                self._flush()
+        else:
+            with transaction.atomic():
+                self.processed = self.counts["rejected"]
+                self._flush()
+            for start in range(0, len(records), self.chunk_rows):
+                chunk = records[start:start + self.chunk_rows]
+                with transaction.atomic():
+                    self._lock_creditor()
+                    for batch in self._batches(chunk):
+                        applier.apply(batch)
+                    self.processed += len(chunk)
+                    self._flush()
+        self.seconds["apply"] = round(time.perf_counter() - started, 2)
+        return self.summary()
+
+    def summary(self) -> dict[str, Any]:
+        """The ``Placement.counts`` JSON: the :data:`COUNT_KEYS` counts, ``skip_reasons``
+        (reason → rows), ``columns`` (the file's header row, for the rejected-rows CSV) and
+        ``seconds`` (wall time of the read/parse and apply stages)."""
+        counts: dict[str, Any] = {k: self.counts[k] for k in COUNT_KEYS}
+        counts["cases_updated"] = len(self.updated_case_ids - self.created_case_ids)
+        counts["skip_reasons"] = dict(self.skip_reasons)
+        counts["columns"] = self.headers
+        counts["seconds"] = dict(self.seconds)
+        return counts
+
+    # -- steps ----------------------------------------------------------------------------------
+    def _parse(self, rows: Iterator[tuple[int, list[Any]]], bound, *, check_damage: bool) -> list[Record]:
+        records: list[Record] = []
+        append, parse = records.append, bound.parse
+        damaged = _("the row contains the replacement character � (U+FFFD): its text was damaged before it reached us")
+        for line, cells in rows:
+            if check_damage and any(isinstance(c, str) and REPLACEMENT_CHARACTER in c for c in cells):
+                self._reject_raw(line, bound.value(cells, "account_number"), damaged, cells)
+                continue
+            try:
+                append(parse(line, cells))
+            except FieldError as exc:
+                self._reject_raw(line, bound.value(cells, "account_number"), exc.message, cells)
+        return records
+
+    @staticmethod
+    def _batches(records: list[Record]) -> Iterator[list[Record]]:
+        """Split ``records`` (in as-of order) so that no account appears twice in one batch."""
+        batch: list[Record] = []
+        seen: set[str] = set()
+        for record in records:
+            if record.account_number in seen:
+                yield batch
+                batch, seen = [], set()
+            batch.append(record)
+            seen.add(record.account_number)
+        if batch:
+            yield batch
+
+    def _lock_creditor(self) -> None:
+        """Serialise concurrent imports for the same creditor (PostgreSQL; SQLite writes are
+        serialised by the database lock anyway). The chunk commits without waiting for its WAL
+        flush (``synchronous_commit = off`` for this transaction only): a server crash can lose
+        the last chunks committed, never corrupt them, and re-running the placement re-applies
+        them (docs/import-format.md, "Decisions")."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CREDITOR_LOCK_NAMESPACE, self.placement.creditor_id])
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+    def _raw(self, cells: list[Any]) -> dict[str, str]:
+        headers = self.headers
+        if len(cells) == len(headers) and all(type(c) is str for c in cells):
+            return dict(zip(headers, cells))
+        raw = {}
+        for i, cell in enumerate(cells):
+            key = headers[i] if i < len(headers) and headers[i] else _("column %(n)s") % {"n": i + 1}
+            raw[key] = cell_text(cell)
+        return raw
+
+    def _flush(self) -> None:
+        """Write the pending row errors and the progress, inside the caller's transaction."""
+        if self.pending_errors:
+            self.writer.insert(
+                PlacementRowError, ("placement_id", "line_number", "account_number", "is_skip", "reason", "raw"),
+                [(self.placement.pk, line, account[:64], is_skip, reason, self._raw(cells))
+                 for line, account, is_skip, reason, cells in self.pending_errors],
+            )
+            self.pending_errors = []
+        Placement.objects.filter(pk=self.placement.pk).update(rows_processed=self.processed, counts=self.summary())
+
