@@ -14,6 +14,7 @@ CASE_WORKERS = frozenset({R.COLLECTOR, R.TEAM_LEAD, R.SUPERVISOR})
 CASE = {
     "view": CASE_READERS,
     "summary": CASE_READERS,
+    "timeline": CASE_READERS,
     "assign": frozenset({R.TEAM_LEAD, R.SUPERVISOR, R.ADMINISTRATOR}),
     "claim": frozenset({R.COLLECTOR}),
     "reveal": COLLECTIONS_STAFF,  # every reveal of ID number / phones is audited

@@ -205,6 +205,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One enum component per choice set (fields named "status" etc. would otherwise collide).
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "collections_app.choices.CaseStatus",
+        "PromiseStatusEnum": "collections_app.choices.PromiseStatus",
+        "PlacementStatusEnum": "collections_app.choices.PlacementStatus",
+        "ProductTypeEnum": "collections_app.choices.ProductType",
+    },
 }
 
 LOGGING = {

@@ -1,5 +1,10 @@
-from rest_framework.routers import DefaultRouter
+"""People endpoints under ``/api/v1/`` (read-only); the API root lives in collections_app.api.urls."""
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter(trailing_slash=True)
+from . import views
+
+router = SimpleRouter(trailing_slash=True)
+router.register("users", views.UserViewSet, basename="user")
+router.register("teams", views.TeamViewSet, basename="team")
 
 urlpatterns = router.urls
