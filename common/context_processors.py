@@ -1,28 +1,36 @@
-"""Template context shared by every page: the navigation the current role may use."""
+"""Template context shared by every page: the navigation the current role may use.
+
+Each link names the permission row that guards its page (``collections_app.permissions`` tables
+and ``collections_app.views.access.PAGES``), so a link shows exactly when the page would open.
+"""
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from teams.choices import Role
+from common.permissions import role_can
 
-_NAV = [
-    # (url name, label, roles)
-    ("collections:my_queue", _("My work queue"), {Role.COLLECTOR}),
-    ("collections:team_queue", _("Team queue"), {Role.TEAM_LEAD, Role.SUPERVISOR, Role.DIRECTOR, Role.ADMINISTRATOR}),
-    ("collections:allocation", _("Allocation"), {Role.SUPERVISOR, Role.ADMINISTRATOR}),
-    ("collections:placement_list", _("Placements"), {Role.SUPERVISOR, Role.DIRECTOR, Role.ADMINISTRATOR}),
-]
+
+def _nav_rows() -> list[tuple[str, object, object, str]]:
+    from collections_app.permissions import ALLOCATION, PLACEMENT
+    from collections_app.views.access import PAGES
+
+    return [
+        # (url name, label, permission table, action)
+        ("collections:my_queue", _("My work queue"), PAGES, "my_queue"),
+        ("collections:team_queue", _("Team queue"), PAGES, "team_queue"),
+        ("collections:allocation", _("Allocation"), ALLOCATION, "view"),
+        ("collections:placement_list", _("Placements"), PLACEMENT, "view"),
+    ]
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     items = []
     if user is not None and user.is_authenticated:
-        for url_name, label, roles in _NAV:
-            if user.is_superuser or user.role in roles:
-                try:
-                    items.append({"url": reverse(url_name), "label": label, "name": url_name})
-                except Exception:  # noqa: BLE001 - a page not wired yet simply does not show
-                    continue
+        path = request.path
+        for url_name, label, table, action in _nav_rows():
+            if role_can(user, table, action):
+                url = reverse(url_name)
+                items.append({"url": url, "label": label, "name": url_name, "active": path.startswith(url)})
     return {"nav_items": items}

@@ -15,10 +15,9 @@ ROLE_HOME = {
 
 @login_required
 def home(request):
+    """Collector → My work queue; lead, director, administrator → Team queue; supervisor →
+    Allocation. Roles without a collections page (HR, legal, integration) get the home page."""
     target = ROLE_HOME.get(request.user.role)
     if target:
-        try:
-            return redirect(target)
-        except Exception:  # noqa: BLE001 - page not available yet
-            pass
+        return redirect(target)
     return render(request, "home.html")

@@ -1,0 +1,150 @@
+"""HTML forms of the collections pages. Forms only parse and shape input; every rule lives in the
+service the view calls (STYLE.md rule 2), whose ``ValidationError`` / ``RuleViolation`` the view
+puts back on the form with :func:`form_add_service_error`."""
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from common.errors import ApplicationError
+from common.validators import mask_mobile
+from teams.models import User
+
+from .choices import Channel, ContactParty
+from .models import Case, ContactPoint, Creditor, ResultCode
+
+DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+
+def placement_profile_choices() -> list[tuple[str, str]]:
+    """The mapping profiles of ``collections_app.imports.profiles`` (``standard``, ``uci-monthly``)."""
+    from .imports.profiles import PROFILES
+
+    return [(name, f"{name} · {profile.label}") for name, profile in PROFILES.items()]
+
+
+def form_add_service_error(form: forms.Form, error: ValidationError | ApplicationError) -> None:
+    """Put a service refusal on ``form``: field errors on their fields (unknown fields become
+    form-wide errors), a :class:`RuleViolation`/``ConflictError`` as a form-wide error."""
+    if isinstance(error, ApplicationError):
+        form.add_error(None, error.message)
+        return
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+        return
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+class BootstrapFormMixin:
+    """Bootstrap 5 classes on every widget (small controls), and ``is-invalid`` on fields with errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields and "is-invalid" not in self.fields[name].widget.attrs.get("class", ""):
+                self.fields[name].widget.attrs["class"] += " is-invalid"
+
+
+class ContactPointChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ContactPoint) -> str:
+        value = mask_mobile(obj.value) if obj.kind in ("mobile", "landline") else obj.value[:6] + "****"
+        who = obj.contact_name or obj.get_party_display()
+        return f"{obj.get_kind_display()} {value} · {who}"
+
+
+class ResultCodeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ResultCode) -> str:
+        return f"{obj.code} · {obj.label}"
+
+
+class ContactAttemptForm(BootstrapFormMixin, forms.Form):
+    """One contact attempt (催记) on a case → ``services.contact_attempt_record``.
+
+    Contact points flagged do-not-contact are not offered: an outbound attempt to them is never allowed.
+    """
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    party = forms.ChoiceField(label=_("Party"), choices=ContactParty.choices, initial=ContactParty.DEBTOR)
+    contact_point = ContactPointChoiceField(label=_("Contact point"), queryset=ContactPoint.objects.none(), required=False, empty_label=_("— none —"))
+    result_code = ResultCodeChoiceField(label=_("Result code"), queryset=ResultCode.objects.none(), empty_label=_("— choose —"))
+    duration_seconds = forms.IntegerField(label=_("Duration (seconds)"), min_value=0, max_value=24 * 3600, required=False, initial=0)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    next_action_at = forms.DateTimeField(
+        label=_("Next action"), required=False, input_formats=DATETIME_LOCAL_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Local time (Asia/Shanghai)"),
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.fields["contact_point"].queryset = ContactPoint.objects.filter(debtor_id=case.debtor_id, do_not_contact=False).order_by("party", "kind", "id")
+        self.fields["result_code"].queryset = ResultCode.objects.filter(is_active=True)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "channel": data["channel"], "party": data["party"], "contact_point": data.get("contact_point"),
+            "result_code": data["result_code"], "duration_seconds": data.get("duration_seconds") or 0,
+            "note": data.get("note") or "", "next_action_at": data.get("next_action_at"),
+        }
+
+
+class PromiseToPayForm(BootstrapFormMixin, forms.Form):
+    """A promise to pay ``amount`` CNY by ``due_date`` → ``services.promise_to_pay_create``."""
+
+    amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=18, decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}))
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class ReassignForm(BootstrapFormMixin, forms.Form):
+    """Manual reassignment: collector + a required reason; ``expected_version`` is the case version
+    the person saw, so a change made by someone else in between is a conflict, not an overwrite."""
+
+    collector = forms.ModelChoiceField(label=_("Collector"), queryset=User.objects.none(), empty_label=_("— choose —"))
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.TextInput(attrs={"placeholder": _("Why this case changes hands")}))
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, collectors, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["collector"].queryset = collectors
+        self.fields["collector"].label_from_instance = lambda user: user.display_name
+
+
+class PlacementUploadForm(BootstrapFormMixin, forms.Form):
+    """A placement or status-feed file → ``services.placements.placement_create``."""
+
+    creditor = forms.ModelChoiceField(label=_("Creditor"), queryset=Creditor.objects.none(), empty_label=_("— choose —"))
+    profile = forms.ChoiceField(label=_("Mapping profile"), choices=placement_profile_choices, initial="standard")
+    file = forms.FileField(label=_("File"), help_text=_("CSV (UTF-8, GBK or GB18030) or XLSX"))
+    as_of = forms.DateField(
+        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("For rows without their own as-of date"),
+    )
+    dry_run = forms.BooleanField(label=_("Dry run (validate only, store nothing)"), required=False)
+
+    def __init__(self, *args: Any, creditors, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["creditor"].queryset = creditors
