@@ -37,3 +37,10 @@ ALLOCATION = {
     "view": frozenset({R.SUPERVISOR, R.DIRECTOR, R.ADMINISTRATOR}),
     "run": frozenset({R.SUPERVISOR, R.ADMINISTRATOR}),
 }
+
+# Pages that are not a single resource verb, built from the role sets above:
+# my_queue — roles that hold cases themselves; team_queue — roles that assign or oversee allocation.
+PAGES = {
+    "my_queue": frozenset(CASE["claim"]),
+    "team_queue": frozenset(CASE["assign"]) | frozenset(ALLOCATION["view"]),
+}

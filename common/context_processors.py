@@ -1,7 +1,7 @@
 """Template context shared by every page: the navigation the current role may use.
 
 Each link names the permission row that guards its page (``collections_app.permissions`` tables
-and ``collections_app.views.access.PAGES``), so a link shows exactly when the page would open.
+and ``collections_app.permissions.PAGES``), so a link shows exactly when the page would open.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from common.permissions import role_can
 
 def _nav_rows() -> list[tuple[str, object, object, str]]:
     from collections_app.permissions import ALLOCATION, PLACEMENT
-    from collections_app.views.access import PAGES
+    from collections_app.permissions import PAGES
 
     return [
         # (url name, label, permission table, action)

@@ -1,13 +1,7 @@
 """Who may open which page, and the decorator every collections view uses.
 
-Pages that are not a single resource verb get a row here, built only from the role sets of
-``collections_app/permissions.py`` (permissions are data, STYLE.md rule 5):
-
-* ``my_queue`` — the collector's own work queue: the roles that hold cases themselves (``CASE["claim"]``).
-* ``team_queue`` — the team's cases and load: roles that assign cases or oversee allocation
-  (``CASE["assign"] | ALLOCATION["view"]``: team lead, supervisor, director, administrator).
-
-The navigation (``common.context_processors.navigation``) reads the same rows, so a link is shown
+Pages that are not a single resource verb have a row in ``collections_app.permissions.PAGES``
+(permissions are data, STYLE.md rule 5). The navigation (``common.context_processors.navigation``) reads the same rows, so a link is shown
 exactly when the page would open.
 """
 from __future__ import annotations
@@ -20,12 +14,9 @@ from django.core.exceptions import PermissionDenied
 
 from common.permissions import PermissionTable, role_can
 
-from ..permissions import ALLOCATION, CASE
+from ..permissions import PAGES
 
-PAGES: dict[str, frozenset[str]] = {
-    "my_queue": frozenset(CASE["claim"]),
-    "team_queue": frozenset(CASE["assign"]) | frozenset(ALLOCATION["view"]),
-}
+__all__ = ["PAGES", "role_required"]
 
 
 def role_required(table: PermissionTable, action: str) -> Callable:
