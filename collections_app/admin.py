@@ -2,6 +2,8 @@
 Case data is read-only here; it changes only through the services."""
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
+
 from .models import (
     AllocationPolicy, AllocationRun, BucketDefinition, Case, ContactAttempt, Creditor, Payment, Placement, ResultCode, TierRule,
 )
@@ -36,17 +38,6 @@ class AllocationPolicyAdmin(admin.ModelAdmin):
 class CreditorAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "default_product", "is_active")
     filter_horizontal = ("integration_clients",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)
