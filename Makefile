@@ -46,8 +46,9 @@ beat: install
 
 ## make messages: refresh and compile translations (needs GNU gettext)
 messages: install
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=bench --ignore=tests
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles --ignore=var
 	$(BIN)/python manage.py compilemessages --ignore=.venv
+	msgfmt --check --statistics -o /dev/null locale/zh_Hans/LC_MESSAGES/django.po
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProductType(models.TextChoices):
@@ -59,7 +60,7 @@ class Direction(models.TextChoices):
 
 
 class PromiseStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("promise status", "Open")
     KEPT = "kept", _("Kept")
     PARTIALLY_KEPT = "partially_kept", _("Partially kept")
     BROKEN = "broken", _("Broken")

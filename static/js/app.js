@@ -13,7 +13,7 @@ document.addEventListener("htmx:responseError", (event) => {
   close.type = "button";
   close.className = "btn-close py-2";
   close.setAttribute("data-bs-dismiss", "alert");
-  close.setAttribute("aria-label", "Close");
+  close.setAttribute("aria-label", box.dataset.closeText || "Close");
   alert.appendChild(close);
   box.appendChild(alert);
 });
