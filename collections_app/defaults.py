@@ -6,6 +6,7 @@ restores them where a test flushed the database.
 from decimal import Decimal
 
 from django.apps import apps as django_apps
+from django.utils.translation import gettext_lazy as _
 
 BUCKETS = [
     # code, order, min_dpd, max_dpd, min_cycles, max_cycles
@@ -30,6 +31,18 @@ TIER_RULES = [
     (70, "medium_one_broken_promise_180d", "medium", {"min_broken_promises": 1}),
     (80, "low_default", "low", {"is_catch_all": True}),
 ]
+
+# What each default rule means, for people (a rule an administrator adds shows its name).
+TIER_RULE_LABELS = {
+    "high_bucket_m3_plus": _("Bucket M3 or later"),
+    "high_overdue_50000": _("Overdue amount ≥ ¥50,000"),
+    "high_two_broken_promises_180d": _("2 or more broken promises in 180 days"),
+    "high_lost_contact": _("Lost contact"),
+    "medium_bucket_m2": _("Bucket M2"),
+    "medium_overdue_10000": _("Overdue amount ≥ ¥10,000"),
+    "medium_one_broken_promise_180d": _("1 broken promise in 180 days"),
+    "low_default": _("No higher-risk rule matched"),
+}
 
 RESULT_CODES = [
     # code, zh, en, connect, right party, follow-up

@@ -71,6 +71,14 @@ def phone_local(value: str | None) -> str:
 
 
 @register.filter
+def tier_rule_label(name: str | None) -> str:
+    """The readable meaning of a matched risk-tier rule (its name when it is not a default rule)."""
+    from collections_app.defaults import TIER_RULE_LABELS
+
+    return str(TIER_RULE_LABELS.get(name or "", name or ""))
+
+
+@register.filter
 def tier_badge(tier: str | None) -> str:
     return TIER_BADGE.get(tier or "", "text-bg-light")
 
