@@ -2,7 +2,7 @@
 set-based SQL doing the same assignment on a copy of the same data (the limit).
 ``ratio = sql_seconds / product_seconds`` (1.0 = as fast as the SQL).
 
-    python -m bench allocation [--cases N [N …]] [--collectors C] [--seed S] [--profile] [--keep]
+    python -m bench allocation [--cases N [N …]] [--collectors C] [--seed S] [--profile [N]] [--keep]
 
 Data (seeded, written with ``COPY``): one creditor, N debtors and N open (5 % on hold) unassigned
 cases with DPD, bucket, overdue amount (CNY, log-normal, median ≈ 6,000) and the risk tier the
@@ -30,6 +30,7 @@ import math
 import os
 import pstats
 import random
+import resource
 import time
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -127,11 +128,12 @@ def copy_database(target: str) -> None:
 def seed_people(collectors: int, *, capacity: int, seed: int) -> None:
     """Department, 10 teams (factories) and ``collectors`` collectors with profiles and memberships
     (built with ``UserFactory``, written with ``bulk_create``; unusable passwords, so no hashing)."""
-    from tests.factories import CreditorFactory, DepartmentFactory, TeamFactory, UserFactory
+    from tests.factories import CreditorFactory, DepartmentFactory, TeamFactory, UserFactory, fake
     from teams.choices import ExperienceLevel, Role
     from teams.models import CollectorProfile, Membership, User
 
     rng = random.Random(seed)
+    fake.seed_instance(seed)  # collectors' names
     department = DepartmentFactory(code="bench", name="基准测试催收部")
     CreditorFactory(code="bench", name="基准测试消费金融")
     users, profiles, memberships = [], [], []
@@ -299,7 +301,9 @@ SELECT d.id, d.user_id, d.team_id,
            'bucket', d.bucket, 'team', d.team_code,
            'load_before', jsonb_build_object(
                'open_cases', row_number() OVER w - 1,
-               'open_overdue_amount', to_char(coalesce(sum(d.overdue_amount) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), 'FM999999999999990.00'),
+               'open_overdue_amount', to_char(
+                   coalesce(sum(d.overdue_amount) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
+                   'FM999999999999990.00'),
                'remaining_capacity', d.capacity - (row_number() OVER w - 1),
                'daily_count', row_number() OVER w - 1),
            'quota', d.n / d.k + CASE WHEN d.n % d.k > 0 AND (
@@ -322,18 +326,27 @@ WRITE_SQL = (
 )
 
 
-def measure_sql(dbname: str) -> tuple[float, int]:
+SQL_STEPS = ("deal", "end current", "insert assignments", "update cases")
+
+
+def measure_sql(dbname: str) -> tuple[float, int, dict[str, float]]:
     """Seconds for the set-based allocation (deal into a temp table, end current assignments, insert
-    the new ones, update the cases) in one transaction on ``dbname``, and the rows assigned."""
+    the new ones, update the cases) in one transaction on ``dbname``, the rows assigned, and seconds
+    per step (plus ``commit``)."""
+    steps: dict[str, float] = {}
     with _connect(dbname) as conn:
         started = time.perf_counter()
         with conn.transaction():
+            mark = time.perf_counter()
             conn.execute(DEAL_SQL)
             conn.execute("ANALYZE bench_dealt")
-            for statement in WRITE_SQL:
-                cur = conn.execute(statement)
+            for name, statement in zip(SQL_STEPS, ("", *WRITE_SQL)):
+                if statement:
+                    cur = conn.execute(statement)
+                steps[name], mark = time.perf_counter() - mark, time.perf_counter()
             assigned = cur.rowcount
-        return time.perf_counter() - started, assigned
+        steps["commit"] = time.perf_counter() - mark
+        return time.perf_counter() - started, assigned, steps
 
 
 # --- the product ---------------------------------------------------------------------------------
@@ -357,33 +370,32 @@ def measure_product(*, profile: bool = False) -> tuple[float, dict[str, Any], ps
     return seconds, counts, (pstats.Stats(profiler) if profiler else None)
 
 
-PHASES = (  # (label, file suffix, function): cumulative seconds under cProfile
-    ("read collectors and loads", "services/allocation.py", "_collector_states"),
-    ("read and lock candidates", "services/allocation.py", "_candidates"),
-    ("route into pools", "services/allocation.py", "teams_for"),
-    ("deal (quotas, snake, detail dicts)", "services/allocation_balance.py", "deal"),
-    ("write (end, bulk_create, UPDATE cases)", "services/allocation.py", "_write"),
-    ("  of which bulk_create of assignments", "django/db/models/query.py", "bulk_create"),
-    ("  of which UPDATE of cases / assignments", "django/db/models/query.py", "update"),
-    ("result: load per collector", "services/allocation.py", "allocation_load_by_collector"),
+PHASES = (  # (label, file suffix, function, "cum" or "self"): seconds under cProfile
+    ("read collectors and loads", "services/allocation.py", "_collector_states", "cum"),
+    ("read and lock candidates", "services/allocation.py", "_candidates", "cum"),
+    ("deal (quotas, snake order, detail dicts)", "services/allocation_balance.py", "deal", "cum"),
+    ("write (end current, bulk_create, UPDATE cases)", "services/allocation.py", "_write", "cum"),
+    ("… of which bulk_create of the assignments", "django/db/models/query.py", "bulk_create", "cum"),
+    ("… of which UPDATE statements (end assignments; cases per collector and chunk)", "django/db/models/query.py", "update",
+     "cum"),
+    ("result JSON (load per collector)", "services/allocation.py", "allocation_load_by_collector", "cum"),
+    ("commit", "psycopg/connection.py", "commit", "cum"),
+    ("psycopg client-side parameter quoting (all statements)", "psycopg/_cursor_base.py", "_convert_query", "cum"),
+    ("PostgreSQL at work (psycopg wait, self time)", "psycopg/connection.py", "wait", "self"),
+    ("total (allocation_run under cProfile)", "services/allocation.py", "allocation_run", "cum"),
 )
 
 
 def profile_phases(stats: pstats.Stats) -> list[tuple[str, float]]:
-    """Cumulative seconds of the run's phases plus time spent waiting on PostgreSQL (psycopg execute)."""
-    rows, total, db = [], 0.0, 0.0
-    for (filename, _line, func), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():
-        if filename.endswith("services/allocation.py") and func == "allocation_run":
-            total = max(total, ct)
-        if "psycopg" in filename and func in ("execute", "executemany") and filename.endswith("cursor.py"):
-            db += ct
-        if "psycopg" in filename and func == "copy":
-            db += ct
-    for label, suffix, name in PHASES:
-        ct = sum(v[3] for (f, _l, fn), v in stats.stats.items() if f.endswith(suffix) and fn == name)
-        rows.append((label, ct))
-    rows.append(("total (under cProfile)", total))
-    rows.append(("time in psycopg execute (PostgreSQL + transfer)", db))
+    """Seconds of the run's phases (cumulative, or self time where marked) from cProfile ``stats``."""
+    rows = []
+    for label, suffix, name, kind in PHASES:
+        seconds = sum(
+            (tt if kind == "self" else ct)
+            for (filename, _line, func), (_cc, _nc, tt, ct, _callers) in stats.stats.items()
+            if filename.endswith(suffix) and func == name
+        )
+        rows.append((label, seconds))
     return rows
 
 
@@ -422,7 +434,8 @@ SELECT
 BALANCE_SQL = f"""
 WITH eligible AS ({ELIGIBLE}),
 loads AS (
-    SELECT e.user_id, e.team_id, e.experience_level, e.in_onboarding, count(c.id) AS n, coalesce(sum(c.overdue_amount), 0) AS amount
+    SELECT e.user_id, e.team_id, e.experience_level, e.in_onboarding, count(c.id) AS n,
+           coalesce(sum(c.overdue_amount), 0) AS amount
     FROM eligible e LEFT JOIN collections_app_case c ON c.collector_id = e.user_id AND c.status IN ('open', 'on_hold')
     GROUP BY 1, 2, 3, 4
 ),
@@ -477,8 +490,9 @@ def run_one(n: int, *, collectors: int, seed: int, profile: bool, keep: bool) ->
             copy_database(PROFILE_COPY)
 
         warm(SQL_COPY)
-        sql_seconds, sql_rows = measure_sql(SQL_COPY)
-        print(f"[{n:,}] SQL limit: {sql_seconds:.2f} s ({sql_rows:,} cases)")
+        sql_seconds, sql_rows, sql_steps = measure_sql(SQL_COPY)
+        steps = ", ".join(f"{k} {v:.2f} s" for k, v in sql_steps.items())
+        print(f"[{n:,}] SQL limit: {sql_seconds:.2f} s ({sql_rows:,} cases; {steps})")
 
         warm(DATABASE)
         _use_database(DATABASE)
@@ -504,13 +518,14 @@ def run_one(n: int, *, collectors: int, seed: int, profile: bool, keep: bool) ->
             stats.sort_stats("tottime").print_stats(25)
             print(f"[{n:,}] product under cProfile, phases (cumulative s):")
             for label, seconds in phases:
-                print(f"    {label:<50} {seconds:8.2f}")
+                print(f"    {label:<80} {seconds:8.2f}")
             print(out.getvalue())
     finally:
         if not keep:
             _drop(DATABASE, SQL_COPY, PROFILE_COPY)
     return {
-        "n": n, "sql": sql_seconds, "product": product_seconds, "sql_rows": sql_rows, "assigned": counts["assigned"],
+        "n": n, "sql": sql_seconds, "sql_steps": sql_steps, "product": product_seconds, "sql_rows": sql_rows,
+        "assigned": counts["assigned"],
         "sql_checks": sql_checks, "product_checks": product_checks, "phases": phases, "info": info,
     }
 
@@ -521,15 +536,19 @@ def main(argv: list[str]) -> int:
                         help="open unassigned cases to allocate; several values give several table rows (default 1,000,000)")
     parser.add_argument("--collectors", type=int, default=1000, help="collectors over the 10 teams (default 1,000)")
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--profile", action="store_true",
-                        help="also run the product under cProfile on a third copy; print and record where its time goes")
+    parser.add_argument("--profile", type=int, nargs="?", const=0, default=None, metavar="N",
+                        help="also run the product under cProfile on a third copy (at every N, or only at the given N); "
+                             "print and record where its time goes")
     parser.add_argument("--keep", action="store_true", help="keep the collections_bench_alloc* databases afterwards")
     args, unknown = parser.parse_known_args(argv)
     if unknown:
         print(f"allocation benchmark: ignoring options meant for other benchmarks: {' '.join(unknown)}")
 
-    results = [run_one(n, collectors=args.collectors, seed=args.seed, profile=args.profile, keep=args.keep)
-               for n in args.cases]
+    results = [
+        run_one(n, collectors=args.collectors, seed=args.seed, keep=args.keep,
+                profile=args.profile is not None and args.profile in (0, n))
+        for n in args.cases
+    ]
 
     rows = []
     for r in results:
@@ -549,6 +568,10 @@ def main(argv: list[str]) -> int:
     print(table)
     info = results[-1]["info"]
     profiled = [r for r in results if r["phases"]]
+    largest = max(results, key=lambda r: r["n"])
+    steps = ", ".join(f"{k} {v:.2f}" for k, v in largest["sql_steps"].items())
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of this process: {peak_mb:,.0f} MB")
     where = ""
     if profiled:
         p = profiled[-1]
@@ -561,8 +584,10 @@ def main(argv: list[str]) -> int:
         "## Allocation (`python -m bench allocation --cases N [N …]`)\n\n"
         f"Last run {info['date']} on {info['cpus']} CPUs, Python {info['python']}, PostgreSQL {info['postgres']} "
         f"({info['platform']}).\n\n{table}\n\n"
+        f"Limit steps at N = {largest['n']:,} (s): {steps}. Peak memory of the benchmark process (mostly the "
+        f"product's run): {peak_mb:,.0f} MB.\n\n"
         "Data (seeded): N open unassigned cases (5 % on hold) over buckets M1–M7+ (45/20/12/8/6/5/4 %), overdue "
-        "amounts log-normal (median ≈ 6,000 CNY), tiers as the default tier rules give (≈ 36 % high, 33 % medium, "
+        "amounts log-normal (median ≈ 6,000 CNY), tiers as the default tier rules give (≈ 38 % high, 31 % medium, "
         "31 % low); 10 teams routed by bucket (4 × M1, 2 × M2, 1 × M3, 2 × M4–M6, 1 × M7+), "
         f"{args.collectors:,} collectors with mixed experience levels (one per team on leave), "
         "capacity and daily cap large enough not to bind. The product = `allocation_run(actor=None, today=…)` "

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import ApplicationError
-from common.validators import mask_mobile
+from common.validators import mask_name
+from teams.choices import Role
 from teams.models import User
 
 from .choices import Channel, ContactParty
@@ -68,10 +70,18 @@ class BootstrapFormMixin:
 
 
 class ContactPointChoiceField(forms.ModelChoiceField):
+    """Options read like the contact card before a reveal: ``Mobile 138****8000 · Emergency
+    contact · 李* (friend)`` — value and name masked (DOMAIN.md "Identity and contact data")."""
+
     def label_from_instance(self, obj: ContactPoint) -> str:
-        value = mask_mobile(obj.value) if obj.kind in ("mobile", "landline") else obj.value[:6] + "****"
-        who = obj.contact_name or obj.get_party_display()
-        return f"{obj.get_kind_display()} {value} · {who}"
+        from .templatetags.collections_ui import masked_contact
+
+        label = f"{obj.get_kind_display()} {masked_contact(obj)} · {obj.get_party_display()}"
+        if obj.contact_name:
+            label += f" · {mask_name(obj.contact_name)}"
+        if obj.relation:
+            label += f" ({obj.relation})"
+        return label
 
 
 class ResultCodeChoiceField(forms.ModelChoiceField):
@@ -148,3 +158,16 @@ class PlacementUploadForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, creditors, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["creditor"].queryset = creditors
+
+
+class WebAuthenticationForm(AuthenticationForm):
+    """The website's login form (``config/urls.py`` → ``LoginView``): machine accounts
+    (role ``integration_client``) authenticate to the API with an API key and may not open a
+    browser session, even with a correct password."""
+
+    WEB_REFUSED_ROLES = frozenset({Role.INTEGRATION_CLIENT})
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if user.role in self.WEB_REFUSED_ROLES:
+            raise ValidationError(_("This account is for the API only; use an API key."), code="api_only")

@@ -206,7 +206,8 @@ class Debtor(models.Model):
 class ContactPoint(models.Model):
     """A way to reach the debtor or a third party; mobiles stored in E.164."""
 
-    debtor = models.ForeignKey(Debtor, verbose_name=_("debtor"), on_delete=models.CASCADE, related_name="contact_points")
+    debtor = models.ForeignKey(Debtor, verbose_name=_("debtor"), on_delete=models.CASCADE, related_name="contact_points",
+                               db_index=False)  # leading column of contact_point_unique
     kind = models.CharField(_("kind"), max_length=16, choices=ContactKind.choices)
     value = models.CharField(_("value"), max_length=255)
     party = models.CharField(_("party"), max_length=24, choices=ContactParty.choices, default=ContactParty.DEBTOR)
@@ -237,7 +238,8 @@ class Case(models.Model):
     on every assignment so two simultaneous assignments cannot both win (QUALITY.md input 11).
     """
 
-    debtor = models.ForeignKey(Debtor, verbose_name=_("debtor"), on_delete=models.PROTECT, related_name="cases")
+    debtor = models.ForeignKey(Debtor, verbose_name=_("debtor"), on_delete=models.PROTECT, related_name="cases",
+                               db_index=False)  # leading column of one_case_per_debtor_creditor
     creditor = models.ForeignKey(Creditor, verbose_name=_("creditor"), on_delete=models.PROTECT, related_name="cases")
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     bucket = models.CharField(_("bucket"), max_length=8, default="M0")
@@ -249,8 +251,10 @@ class Case(models.Model):
     overdue_amount = money(_("overdue amount"))
     outstanding_balance = money(_("outstanding balance"))
     paid_amount = money(_("paid amount"))
-    collector = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("collector"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
-    team = models.ForeignKey("teams.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    collector = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("collector"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases",
+                                  db_index=False)  # leading column of the (collector, status) index
+    team = models.ForeignKey("teams.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases",
+                             db_index=False)  # leading column of the (team, status) index
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     next_action_at = models.DateTimeField(_("next action at"), null=True, blank=True)
     last_contacted_at = models.DateTimeField(_("last contacted at"), null=True, blank=True)
@@ -280,7 +284,7 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.debtor} / {self.creditor}"
+        return f"#{self.pk} {self.creditor}"
 
     @property
     def is_open(self) -> bool:
@@ -290,7 +294,8 @@ class Case(models.Model):
 class Account(models.Model):
     """账户: one loan or card account as the latest accepted feed row described it."""
 
-    creditor = models.ForeignKey(Creditor, verbose_name=_("creditor"), on_delete=models.PROTECT, related_name="accounts")
+    creditor = models.ForeignKey(Creditor, verbose_name=_("creditor"), on_delete=models.PROTECT, related_name="accounts",
+                                 db_index=False)  # leading column of account_number_unique_per_creditor
     account_number = models.CharField(_("account number"), max_length=64)
     debtor = models.ForeignKey(Debtor, verbose_name=_("debtor"), on_delete=models.PROTECT, related_name="accounts")
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="accounts")
@@ -326,7 +331,8 @@ class Account(models.Model):
 class CaseBucketHistory(models.Model):
     """One stay of a case in a bucket: entered on, left on (Fineract delinquency tag history)."""
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="bucket_history")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="bucket_history",
+                             db_index=False)  # leading column of the (case, entered_on) index
     bucket = models.CharField(_("bucket"), max_length=8)
     entered_on = models.DateField(_("entered on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)

@@ -1,14 +1,20 @@
 """Template context shared by every page: the navigation the current role may use.
 
 Each link names the permission row that guards its page (``collections_app.permissions`` tables
-and ``collections_app.permissions.PAGES``), so a link shows exactly when the page would open.
+and ``collections_app.permissions.PAGES``); a link shows when the user's role is listed in that row
+(a superuser flag widens access, not the navigation).
 """
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from common.permissions import role_can
+
+def _role_listed(user, table, action: str) -> bool:
+    """The navigation shows a page by the user's *role* being listed for it — no superuser
+    override, so an administrator (superuser or not) is not offered the collector's own queue.
+    Page access itself still follows ``role_can`` (superusers may open everything)."""
+    return user.role in table.get(action, ())
 
 
 def _nav_rows() -> list[tuple[str, object, object, str]]:
@@ -30,7 +36,7 @@ def navigation(request) -> dict:
     if user is not None and user.is_authenticated:
         path = request.path
         for url_name, label, table, action in _nav_rows():
-            if role_can(user, table, action):
+            if _role_listed(user, table, action):
                 url = reverse(url_name)
                 items.append({"url": url, "label": label, "name": url_name, "active": path.startswith(url)})
     return {"nav_items": items}

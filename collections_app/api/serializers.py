@@ -364,6 +364,10 @@ class ContactAttemptRecordInputSerializer(serializers.Serializer):
     next_action_at = serializers.DateTimeField(required=False, allow_null=True)
     recording_ref = serializers.CharField(max_length=255, allow_blank=True, default="")
     corrects = ScopedPrimaryKeyRelatedField(scoped_model=ContactAttempt, required=False, allow_null=True)
+    override_reason = serializers.CharField(
+        max_length=500, allow_blank=True, default="",
+        help_text="Supervisor or administrator only: why a contact-policy refusal is waived (audited; docs/compliance.md).",
+    )
 
 
 # --- promises -------------------------------------------------------------------------------------

@@ -209,7 +209,7 @@ class ContactAttemptViewSet(ListFiltersOnlyMixin, ScopedListRetrieveCreateViewSe
     def refine_queryset(self, queryset):
         return queryset.select_related("actor")
 
-    @extend_schema(request=s.ContactAttemptRecordInputSerializer, responses={201: s.ContactAttemptSerializer, **WRITE_ERRORS, 422: _error("A rule refused it (e.g. case_not_open)")})
+    @extend_schema(request=s.ContactAttemptRecordInputSerializer, responses={201: s.ContactAttemptSerializer, **WRITE_ERRORS, 422: _error("A rule refused it (e.g. case_not_open, contact_window, daily_connected_contacts)")})
     def create(self, request, *args, **kwargs):
         inp = s.ContactAttemptRecordInputSerializer(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from stdnum.cn import ric
 
 from common.validators import id_number_normalize, mobile_normalize
 
@@ -199,9 +200,12 @@ def parse_date(value: Any, *, date1904: bool = False) -> dt.date | None:
         return None
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
         try:
-            return _checked(*map(int, (text[:4], text[5:7], text[8:])), value)
-        except (ValueError, FieldError):
-            pass
+            result = dt.date.fromisoformat(text)
+        except ValueError:
+            pass  # full-width digits or an impossible date: the general path below decides
+        else:
+            if MIN_YEAR <= result.year <= MAX_YEAR:
+                return result
     text = unicodedata.normalize("NFKC", text).strip()
     if match := _YMD.match(text):
         return _checked(int(match[1]), int(match[3]), int(match[4]), value)
@@ -222,10 +226,25 @@ def parse_date(value: Any, *, date1904: bool = False) -> dt.date | None:
 
 # --- identity and contact -------------------------------------------------------------------------
 
+_ID_NUMBER_FAST = re.compile(r"\d{17}[\dX]\Z", re.ASCII)
+
+
 def parse_id_number(value: Any) -> str | None:
     """A mainland ID number validated by :func:`common.validators.id_number_normalize`; a number
     cell from XLSX is rejected (Excel keeps 15 significant digits, so the number is already
-    damaged), and so are scientific notation and Excel-rounded ``…000`` numbers."""
+    damaged), and so are scientific notation and Excel-rounded ``…000`` numbers.
+
+    Fast path: an already clean ``17 digits + digit/X`` text whose check character
+    (``ric.calc_check_digit``) and embedded birth date are right is returned as it is, which is
+    exactly what ``id_number_normalize`` returns for it (pinned by a test); anything else,
+    including every invalid number, goes through ``id_number_normalize`` for its reason."""
+    if type(value) is str and _ID_NUMBER_FAST.match(value) and ric.calc_check_digit(value) == value[17]:
+        try:
+            dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        except ValueError:
+            pass
+        else:
+            return value
     if _blank(value):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):

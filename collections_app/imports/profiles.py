@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import partial
 from decimal import Decimal
 from typing import Any, Callable, Sequence
 
@@ -27,6 +28,12 @@ from .parsers import (
 from .readers import FileRefused
 
 ZERO = Decimal("0.00")
+# the parsers with their options bound once (each runs once per cell of a million-row file)
+_parse_name = partial(parse_text, max_length=100)
+_parse_dpd = partial(parse_int, minimum=0, maximum=100000)
+_parse_cycles = partial(parse_int, minimum=0, maximum=999)
+_parse_repayment_status = partial(parse_int, minimum=-9, maximum=999)
+_parse_amount_not_negative = partial(parse_amount, allow_negative=False)
 
 
 def header_key(header: Any) -> str:
@@ -99,7 +106,10 @@ class BoundProfile:
         self.today = today
         self.date1904 = date1904
         self.default_product = default_product
+        self.parse_date = partial(parse_date, date1904=date1904)
         self.errors: list[str] = []
+        # field → (column index, header as shown in error messages): one dict look-up per cell
+        self.slots = {field: (i, str(self.headers[i]).strip()) for field, i in index.items()}
         self.account_name = _("Account %(number)s")
         self.future_as_of = _("as-of date %(date)s is in the future")
 
@@ -107,15 +117,16 @@ class BoundProfile:
         i = self.index.get(field, -1)
         return cells[i] if 0 <= i < len(cells) else None
 
-    def get(self, cells: list[Any], field: str, parser: Callable[..., Any], **kwargs: Any) -> Any:
-        """Parse one field; an error is remembered with the column's header and ``None`` returned."""
-        i = self.index.get(field, -1)
-        if i < 0 or i >= len(cells):
+    def get(self, cells: list[Any], field: str, parser: Callable[[Any], Any]) -> Any:
+        """Parse one field with ``parser`` (one argument: the cell); an error is remembered with the
+        column's header and ``None`` returned."""
+        slot = self.slots.get(field)
+        if slot is None or slot[0] >= len(cells):
             return None
         try:
-            return parser(cells[i], **kwargs)
+            return parser(cells[slot[0]])
         except FieldError as exc:
-            self.errors.append(f"{self.headers[i].strip()}: {exc.message}")
+            self.errors.append(f"{slot[1]}: {exc.message}")
             return None
 
     def parse(self, line: int, cells: list[Any]) -> Record:
@@ -126,7 +137,7 @@ class BoundProfile:
         return record
 
     def as_of(self, cells: list[Any]) -> dt.date | None:
-        value = self.get(cells, "as_of", parse_date, date1904=self.date1904) or self.default_as_of
+        value = self.get(cells, "as_of", self.parse_date) or self.default_as_of
         if value and value > self.today:
             self.errors.append(self.future_as_of % {"date": value.isoformat()})
         return value
@@ -202,13 +213,13 @@ class StandardProfile(Profile):
         account = get(cells, "account_number", parse_reference)
         if account is None:
             bound.errors.append(_("the account number is empty"))
-        name = get(cells, "name", parse_text, max_length=100)
+        name = get(cells, "name", _parse_name)
         if name is None:
             bound.errors.append(_("the name is empty"))
         as_of = bound.as_of(cells)
-        dpd = get(cells, "days_past_due", parse_int, minimum=0, maximum=100000)
-        cycles = get(cells, "cycles_delinquent", parse_int, minimum=0, maximum=999)
-        due = get(cells, "earliest_due_date", parse_date, date1904=bound.date1904)
+        dpd = get(cells, "days_past_due", _parse_dpd)
+        cycles = get(cells, "cycles_delinquent", _parse_cycles)
+        due = get(cells, "earliest_due_date", bound.parse_date)
         if dpd is not None:
             basis = DelinquencyBasis.DPD
         elif due is not None:
@@ -219,10 +230,10 @@ class StandardProfile(Profile):
             basis = DelinquencyBasis.DPD
             if not any(bound.value(cells, f) not in (None, "") for f in ("days_past_due", "cycles_delinquent", "earliest_due_date")):
                 bound.errors.append(_("give days past due (逾期天数), cycles delinquent (逾期期数) or the earliest unpaid due date"))
-        principal = get(cells, "overdue_principal", parse_amount, allow_negative=False)
-        interest = get(cells, "overdue_interest", parse_amount, allow_negative=False)
-        fees = get(cells, "overdue_fees", parse_amount, allow_negative=False)
-        overdue = get(cells, "overdue_amount", parse_amount, allow_negative=False)
+        principal = get(cells, "overdue_principal", _parse_amount_not_negative)
+        interest = get(cells, "overdue_interest", _parse_amount_not_negative)
+        fees = get(cells, "overdue_fees", _parse_amount_not_negative)
+        overdue = get(cells, "overdue_amount", _parse_amount_not_negative)
         if overdue is None:
             if principal is None and interest is None and fees is None:
                 bound.errors.append(_("give the overdue amount (逾期金额) or its parts"))
@@ -236,8 +247,8 @@ class StandardProfile(Profile):
             past_due=bool((dpd or 0) >= 1 if basis == DelinquencyBasis.DPD else (cycles or 0) >= 1),
             overdue_principal=principal or ZERO, overdue_interest=interest or ZERO, overdue_fees=fees or ZERO,
             overdue_amount=overdue, outstanding_balance=overdue if balance is None else balance,
-            credit_limit=get(cells, "credit_limit", parse_amount, allow_negative=False), earliest_due_date=due,
-            amount_paid=get(cells, "amount_paid", parse_amount, allow_negative=False),
+            credit_limit=get(cells, "credit_limit", _parse_amount_not_negative), earliest_due_date=due,
+            amount_paid=get(cells, "amount_paid", _parse_amount_not_negative),
         )
 
 
@@ -266,7 +277,7 @@ class UciMonthlyProfile(Profile):
         account = get(cells, "account_number", parse_reference)
         if account is None:
             bound.errors.append(_("the account number is empty"))
-        status = get(cells, "repayment_status", parse_int, minimum=-9, maximum=999)
+        status = get(cells, "repayment_status", _parse_repayment_status)
         if status is None and not bound.errors:
             bound.errors.append(_("the repayment status is empty"))
         balance = get(cells, "statement_balance", parse_amount)
@@ -281,8 +292,8 @@ class UciMonthlyProfile(Profile):
             overdue_principal=ZERO, overdue_interest=ZERO, overdue_fees=ZERO,
             overdue_amount=max(balance, ZERO) if past_due and balance is not None else ZERO,
             outstanding_balance=balance if balance is not None else ZERO,
-            credit_limit=get(cells, "credit_limit", parse_amount, allow_negative=False), earliest_due_date=None,
-            amount_paid=get(cells, "amount_paid", parse_amount, allow_negative=False),
+            credit_limit=get(cells, "credit_limit", _parse_amount_not_negative), earliest_due_date=None,
+            amount_paid=get(cells, "amount_paid", _parse_amount_not_negative),
         )
 
 

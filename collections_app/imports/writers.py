@@ -187,10 +187,33 @@ class PostgresCopyWriter(BulkWriter):
             cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
             return [r[0] for r in cursor.fetchall()]
 
+    def _binary_types(self, fields: Sequence[models.Field]) -> list[str] | None:
+        """psycopg type names of ``fields`` for a binary ``COPY``; ``None`` when a column needs the
+        text format (JSON columns, given as already serialised text, or a type psycopg lacks)."""
+        from psycopg import postgres
+
+        names = []
+        for field in fields:
+            db_type = (field.db_type(self.connection) or "").split("(")[0].strip().lower()
+            info = postgres.types.get(db_type)
+            if info is None or info.name in ("json", "jsonb"):
+                return None
+            names.append(info.name)
+        return names
+
     def _copy(self, cursor, table: str, fields: Sequence[models.Field], rows: Sequence[tuple]) -> None:
+        """``COPY`` the rows, in PostgreSQL's binary format when every column allows it (about half
+        the client and server time of the text format: no escaping, no number parsing); a worker
+        thread sends the data (``QueuedLibpqWriter``) while this thread formats the next rows."""
+        from psycopg.copy import QueuedLibpqWriter
+
         qn = self.connection.ops.quote_name
         columns = ", ".join(qn(f.column) for f in fields)
-        with cursor.copy(f"COPY {qn(table)} ({columns}) FROM STDIN") as copy:
+        types = self._binary_types(fields)
+        options = " (FORMAT BINARY)" if types else ""
+        with cursor.copy(f"COPY {qn(table)} ({columns}) FROM STDIN{options}", writer=QueuedLibpqWriter(cursor.cursor)) as copy:
+            if types:
+                copy.set_types(types)
             write_row = copy.write_row
             for row in rows:
                 write_row(row)

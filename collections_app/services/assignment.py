@@ -47,6 +47,26 @@ def _check_actor_may_assign(actor: User, collector: User, team: Team | None) -> 
     raise RuleViolation(_("Your role cannot assign cases."), rule="role_cannot_assign")
 
 
+def _check_collector_may_work(collector: User, case: Case) -> None:
+    """A person can only hand a case to someone who may work it: not on leave, and with the
+    experience the case's risk tier needs (DOMAIN.md allocation step 2)."""
+    from .allocation_balance import allowed_tiers
+
+    profile = getattr(collector, "collector_profile", None)
+    if profile is None:
+        return
+    if profile.on_leave:
+        raise RuleViolation(_("%(user)s is on leave.") % {"user": collector}, rule="collector_on_leave")
+    if case.risk_tier not in allowed_tiers(experience_level=profile.experience_level, in_onboarding=profile.in_onboarding):
+        raise RuleViolation(
+            _("%(user)s (%(level)s%(onboarding)s) may not work %(tier)s-risk cases.") % {
+                "user": collector, "level": profile.get_experience_level_display(),
+                "onboarding": _(", in onboarding") if profile.in_onboarding else "", "tier": case.get_risk_tier_display(),
+            },
+            rule="experience_not_allowed_for_tier",
+        )
+
+
 @transaction.atomic
 def case_assign(
     *,
@@ -65,8 +85,8 @@ def case_assign(
     ``expected_version`` is the ``Case.version`` the caller saw; if the case changed hands since,
     :class:`ConflictError` (HTTP 409) is raised and nothing is written. ``actor`` is ``None`` for
     the allocation engine. Raises :class:`RuleViolation` when the collector is not an active
-    collector, a manual reassignment has no reason, the case is closed, or the actor is outside
-    their scope.
+    collector, is on leave or lacks the experience for the case's tier, a manual reassignment has
+    no reason, the case is closed, or the actor is outside their scope.
     """
     now = now or timezone.now()
     locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -87,6 +107,7 @@ def case_assign(
         raise ConflictError(_("Case %(case)s is already assigned to %(user)s.") % {"case": locked.pk, "user": collector}, rule="already_assigned")
     team = team or collector_team(collector)
     if actor is not None:
+        _check_collector_may_work(collector, locked)
         if reason == AssignmentReason.CLAIM and locked.collector_id is not None:
             raise ConflictError(_("Case %(case)s has already been claimed.") % {"case": locked.pk}, rule="already_claimed")
         _check_actor_may_assign(actor, collector, team)

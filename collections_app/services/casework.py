@@ -17,8 +17,10 @@ from teams.models import User
 from ..choices import PromiseStatus
 from ..models import AllocationPolicy, Case, ContactAttempt, ContactPoint, PromiseToPay, ResultCode
 from .classification import case_classify
+from .compliance import contact_compliance_check
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
+PROMISE_MAX_DAYS = 30  # a promise further out is a repayment plan, not a promise to pay
 LOST_CONTACT_CODE = "LOST_CONTACT"
 
 
@@ -46,13 +48,17 @@ def contact_attempt_record(
     next_action_at: dt.datetime | None = None,
     recording_ref: str = "",
     corrects: ContactAttempt | None = None,
+    override_reason: str = "",
 ) -> ContactAttempt:
     """Append one contact attempt (催记) to ``case`` and update the case's follow-up fields.
 
     Attempts are never edited: a correction is a new attempt with ``corrects`` set. A
     ``LOST_CONTACT`` result flags the case as lost contact and re-evaluates its risk tier.
     Raises ``ValidationError`` for a contact point of another debtor, a start time in the future,
-    a next action in the past or an inactive result code; :class:`RuleViolation` on a closed case.
+    a next action in the past or an inactive result code; :class:`RuleViolation` on a closed case
+    or when the contact policy refuses it (:func:`.compliance.contact_compliance_check`: contact
+    window, daily limits, third parties, do-not-contact, holds). A supervisor's ``override_reason``
+    waives a policy refusal and is audited (``compliance_override``) in this transaction.
     """
     now = timezone.now()
     started_at = started_at or now
@@ -70,6 +76,10 @@ def contact_attempt_record(
     if errors:
         raise ValidationError(errors)
     _require_open(case)
+    contact_compliance_check(
+        case=case, channel=channel, party=party, contact_point=contact_point, started_at=started_at, result_code=result_code,
+        actor=actor, direction=direction, corrects=corrects, override_reason=override_reason,
+    )
 
     attempt = ContactAttempt(
         case=case, actor=actor, channel=channel, party=party, direction=direction, contact_point=contact_point,
@@ -111,7 +121,9 @@ def promise_to_pay_create(
     attempt: ContactAttempt | None = None,
     today: dt.date | None = None,
 ) -> PromiseToPay:
-    """Record a promise to pay ``amount`` CNY by ``due_date`` (a local date, today or later).
+    """Record a promise to pay ``amount`` CNY by ``due_date`` (a local date from today to
+    today + ``PROMISE_MAX_DAYS``); the amount may not exceed what the debtor owes (the larger of
+    the case's overdue amount and outstanding balance).
 
     The grace period comes from the allocation policy (DOMAIN.md default 0 days). Raises
     ``ValidationError`` for a non-positive amount, a due date in the past or an attempt on
@@ -119,10 +131,15 @@ def promise_to_pay_create(
     """
     today = today or local_today()
     errors: dict[str, list[str]] = {}
+    owed = max(case.overdue_amount, case.outstanding_balance)
     if amount is None or amount <= 0:
         errors["amount"] = [_("The promised amount must be greater than zero.")]
+    elif amount > owed:
+        errors["amount"] = [_("The promised amount ¥%(amount)s is more than the debtor owes (¥%(owed)s).") % {"amount": amount, "owed": owed}]
     if due_date < today:
         errors["due_date"] = [_("The promise due date cannot be in the past.")]
+    elif due_date > today + dt.timedelta(days=PROMISE_MAX_DAYS):
+        errors["due_date"] = [_("A promise must fall due within %(days)s days; use a repayment plan for longer terms.") % {"days": PROMISE_MAX_DAYS}]
     if attempt is not None and attempt.case_id != case.pk:
         errors["attempt"] = [_("The contact attempt belongs to another case.")]
     if errors:

@@ -13,6 +13,7 @@ from typing import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.audit import audit_event_record
@@ -21,7 +22,7 @@ from common.errors import ConflictError
 from teams.models import User
 
 from ..choices import CaseStatus, PaymentSource, PromiseStatus
-from ..models import ZERO, Account, Case, Payment, PromiseToPay
+from ..models import ZERO, Account, Case, CaseBucketHistory, Payment, PromiseToPay
 from .classification import case_classify
 
 
@@ -33,7 +34,7 @@ def request_fingerprint(data: dict) -> str:
 def promises_apply_payment(promises: Iterable[PromiseToPay], *, amount: Decimal, paid_on: dt.date) -> list[PromiseToPay]:
     """Apply ``amount`` CNY paid on ``paid_on`` to ``promises`` (oldest due first) in memory.
 
-    A promise becomes *kept* once its paid amount reaches the promised amount on or before its
+    Only promises made on or before ``paid_on`` count. A promise becomes *kept* once its paid amount reaches the promised amount on or before its
     due date + grace days. Returns the promises that changed (the caller saves them).
     """
     changed = []
@@ -43,6 +44,8 @@ def promises_apply_payment(promises: Iterable[PromiseToPay], *, amount: Decimal,
             break
         if promise.status != PromiseStatus.OPEN:
             continue
+        if promise.created_at is not None and timezone.localdate(promise.created_at) > paid_on:
+            continue  # money paid before the promise was made does not keep it
         take = min(remaining, promise.amount - promise.paid_amount)
         if take <= 0:
             continue
@@ -111,8 +114,10 @@ def payment_record(
     applied to open promises FIFO and to the case's past-due accounts (:func:`accounts_apply_payment`;
     the given ``account`` first), the case totals are recomputed from its accounts (feed payments
     leave balances to the feed), cures the case when nothing is
-    overdue any more, and re-evaluates the risk tier. Raises ``ValidationError`` for a
-    non-positive amount, a date in the future or an account of another case.
+    overdue any more (bucket M0), and re-evaluates the risk tier. Raises ``ValidationError`` for a
+    non-positive amount, more than the debtor owes, a date in the future or before the case was
+    opened, or an account of another case (feed payments are the creditor's record and only the
+    future-date check applies to them).
     """
     existing = _existing_payment(case=case, actor=actor, external_ref=external_ref, idempotency_key=idempotency_key, fingerprint=fingerprint)
     if existing is not None:
@@ -122,6 +127,11 @@ def payment_record(
         errors["amount"] = [_("The payment amount must be greater than zero.")]
     if paid_on > local_today():
         errors["paid_on"] = [_("A payment cannot be dated in the future.")]
+    elif source != PaymentSource.FEED and paid_on < case.opened_on:
+        errors["paid_on"] = [_("A payment dated %(paid_on)s is before the case was opened (%(opened_on)s).") % {"paid_on": paid_on, "opened_on": case.opened_on}]
+    owed = max(case.overdue_amount, case.outstanding_balance)
+    if source != PaymentSource.FEED and amount is not None and amount > owed:
+        errors["amount"] = [_("The payment ¥%(amount)s is more than the debtor owes (¥%(owed)s); record overpayments with the creditor.") % {"amount": amount, "owed": owed}]
     if account is not None and account.case_id != case.pk:
         errors["account"] = [_("The account belongs to another case.")]
     if errors:
@@ -167,9 +177,7 @@ def payment_record(
             locked.outstanding_balance = max(ZERO, locked.outstanding_balance - amount)
         update += ["overdue_amount", "outstanding_balance"]
         if locked.overdue_amount == ZERO and locked.status == CaseStatus.OPEN:
-            locked.status = CaseStatus.CURED
-            locked.cured_on = paid_on
-            update += ["status", "cured_on"]
+            update += _case_cure(locked, on=paid_on)
     update += case_classify(case=locked, on=local_today())
     locked.save(update_fields=update)
     if locked.status == CaseStatus.CURED and locked.collector_id:
@@ -178,6 +186,20 @@ def payment_record(
         case_unassign(case=locked, actor=actor, reason="cured_by_payment")
     audit_event_record(actor=actor, verb="payment_recorded", target=locked, data={"payment": payment.pk, "amount": str(amount), "source": source})
     return payment, True
+
+
+def _case_cure(case: Case, *, on: dt.date) -> list[str]:
+    """Nothing is overdue any more: the case is cured and moves to M0 (its bucket history gets an
+    M0 stay from ``on``, as a status feed's cure does). Mutates ``case``; returns changed fields."""
+    CaseBucketHistory.objects.filter(case=case, left_on__isnull=True).update(left_on=on)
+    CaseBucketHistory.objects.create(case=case, bucket="M0", entered_on=on, days_past_due=0 if case.days_past_due is not None else None,
+                                     cycles_delinquent=0 if case.cycles_delinquent is not None else None)
+    case.status, case.cured_on, case.bucket, case.bucket_entered_on = CaseStatus.CURED, on, "M0", on
+    if case.days_past_due is not None:
+        case.days_past_due = 0
+    if case.cycles_delinquent is not None:
+        case.cycles_delinquent = 0
+    return ["status", "cured_on", "bucket", "bucket_entered_on", "days_past_due", "cycles_delinquent"]
 
 
 def _existing_payment(*, case: Case, actor, external_ref, idempotency_key, fingerprint) -> Payment | None:

@@ -28,10 +28,11 @@ REVEALED_FIELDS = ["name", "id_number", "contact_points"]
 
 
 def _back_link(user: Any) -> dict[str, str] | None:
-    """The queue this user came from: the collector's own queue, else the team queue."""
-    if role_can(user, PAGES, "my_queue"):
+    """The queue this user came from: the collector's own queue, else the team queue (by role,
+    like the navigation: a superuser administrator goes back to the team queue)."""
+    if user.role in PAGES["my_queue"]:
         return {"url": reverse("collections:my_queue"), "label": _("My work queue")}
-    if role_can(user, PAGES, "team_queue"):
+    if user.role in PAGES["team_queue"]:
         return {"url": reverse("collections:team_queue"), "label": _("Team queue")}
     return None
 

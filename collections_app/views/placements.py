@@ -84,7 +84,8 @@ def placement_upload(request: HttpRequest) -> HttpResponse:
                 form_add_service_error(form, exc)
                 status = exc.status if isinstance(exc, ApplicationError) else 422
             else:
-                messages.success(request, _("File %(name)s received.") % {"name": placement.original_filename})
+                # neutral: the import may still fail; the detail page tells how it went
+                messages.info(request, _("File %(name)s received, importing…") % {"name": placement.original_filename})
                 return redirect("collections:placement_detail", pk=placement.pk)
         else:
             status = 422
@@ -94,15 +95,21 @@ def placement_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _progress_context(request: HttpRequest, placement: Placement) -> dict[str, Any]:
+    """``failed_empty``: the job failed before any row was counted (unreadable file, missing
+    columns) — the page then shows only the error, no zero counts and no empty rejected-rows table."""
     done = placement.status not in IN_PROGRESS
     row_errors = list(placement.row_errors.all()[:REJECTED_ROWS_SHOWN]) if done else []
+    row_errors_total = placement.row_errors.count() if done else 0
+    counts = placement_counts(placement)
+    failed_empty = placement.status == PlacementStatus.FAILED and not row_errors_total and not any(c["value"] for c in counts)
     return {
         "placement": placement,
         "in_progress": not done,
+        "failed_empty": failed_empty,
         "row_errors": row_errors,
-        "row_errors_total": placement.row_errors.count() if done else 0,
+        "row_errors_total": row_errors_total,
         "rows_shown": REJECTED_ROWS_SHOWN,
-        "counts": placement_counts(placement),
+        "counts": counts,
         "skip_reasons": sorted(((placement.counts or {}).get("skip_reasons") or {}).items(), key=lambda kv: -kv[1]),
         "can_download": role_can(request.user, PLACEMENT, "rejected_rows"),
     }

@@ -347,9 +347,9 @@ def test_no_progress_for_n_days_reallocates_but_progress_keeps(team, collector, 
         case_assign(case=c, collector=collector, actor=None, reason=AssignmentReason.NEW_CASE, detail={"bucket": "M1"})
     for c in (idle, called, paid):
         backdate_assignment(c, days=5)
-    contact_attempt_record(case=called, actor=collector, channel="phone", result_code="NO_ANSWER",
-                           started_at=timezone.now() - dt.timedelta(days=1))
     yesterday = local_today() - dt.timedelta(days=1)
+    contact_attempt_record(case=called, actor=collector, channel="phone", result_code="NO_ANSWER",  # inside 08:00–22:00
+                           started_at=timezone.make_aware(dt.datetime.combine(yesterday, dt.time(10)), timezone.get_default_timezone()))
     payment_record(case=paid, amount=Decimal("10.00"), paid_on=yesterday, actor=collector, source="manual")
 
     run = allocation_run()

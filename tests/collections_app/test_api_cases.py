@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from collections_app.models import Assignment, Case
 from collections_app.services import contact_attempt_record
+from common.dates import local_today
 from tests.factories import CaseFactory, DebtorFactory
 
 from .api_fixtures import DEBTOR_ID, error_of, other_creditor, world  # noqa: F401 - fixtures
@@ -269,7 +270,8 @@ def test_assign_needs_the_expected_version(api_as, lead, world, collector_b):
 # --- timeline -------------------------------------------------------------------------------------
 
 def test_timeline_lists_the_case_history_newest_first(api_as, collector, world):
-    contact_attempt_record(case=world.mine, actor=collector, channel="phone", result_code="NO_ANSWER", started_at=timezone.now() - dt.timedelta(hours=1))
+    yesterday_10am = timezone.make_aware(dt.datetime.combine(local_today() - dt.timedelta(days=1), dt.time(10)), timezone.get_default_timezone())
+    contact_attempt_record(case=world.mine, actor=collector, channel="phone", result_code="NO_ANSWER", started_at=yesterday_10am)  # inside 08:00–22:00
     body = api_as(collector).get(detail(world.mine) + "timeline/").json()
     assert [e["kind"] for e in body] == ["attempt"]
     assert body[0]["data"]["result_code"] == "NO_ANSWER"

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from collections_app.models import ContactAttempt, PromiseToPay
@@ -25,8 +26,13 @@ def _local(*args) -> dt.datetime:
     return timezone.make_aware(dt.datetime(*args), timezone.get_default_timezone())
 
 
+def in_contact_window() -> dt.datetime:
+    """Yesterday 10:00 Beijing time: inside the contact window (08:00–22:00) and in the past at any wall-clock hour."""
+    return timezone.make_aware(dt.datetime.combine(local_today() - dt.timedelta(days=1), dt.time(10)), timezone.get_default_timezone())
+
+
 def attempt_on(case, actor, **kwargs):
-    kwargs.setdefault("started_at", timezone.now() - dt.timedelta(minutes=30))
+    kwargs.setdefault("started_at", in_contact_window())
     return contact_attempt_record(case=case, actor=actor, channel=kwargs.pop("channel", "phone"), result_code=kwargs.pop("result_code", "NO_ANSWER"), **kwargs)
 
 
@@ -82,13 +88,14 @@ def test_attempts_list_and_detail_follow_the_case_scope(request, api_as, attempt
 
 
 def test_collector_records_an_attempt_on_their_own_case(api_as, collector, world):
-    next_action = timezone.now() + dt.timedelta(days=1)
-    response = api_as(collector).post(
-        ATTEMPTS,
-        {"case": world.mine.pk, "channel": "phone", "result_code": "PTP", "duration_seconds": 95, "note": "Will pay Friday",
-         "next_action_at": next_action.isoformat()},
-        format="json",
-    )
+    with time_machine.travel(in_contact_window() + dt.timedelta(days=1), tick=False):  # started_at defaults to now
+        next_action = timezone.now() + dt.timedelta(days=1)
+        response = api_as(collector).post(
+            ATTEMPTS,
+            {"case": world.mine.pk, "channel": "phone", "result_code": "PTP", "duration_seconds": 95, "note": "Will pay Friday",
+             "next_action_at": next_action.isoformat()},
+            format="json",
+        )
     assert response.status_code == 201, response.json()
     body = response.json()
     attempt = ContactAttempt.objects.get()

@@ -177,7 +177,7 @@ def test_list_query_count_does_not_grow_with_rows(api_as, lead, administrator, w
     with django_assert_max_num_queries(6) as one:
         assert len(client.get(PAYMENTS).json()["results"]) == 1
     for i in range(19):
-        payment_record(case=world.team_a, amount=Decimal("1.00"), paid_on=today - dt.timedelta(days=i), actor=administrator, source="manual")
+        payment_record(case=world.team_a, amount=Decimal("1.00"), paid_on=today - dt.timedelta(days=i % 10), actor=administrator, source="manual")
     with django_assert_max_num_queries(6) as twenty:
         assert len(client.get(PAYMENTS).json()["results"]) == 20
     assert len(twenty.captured_queries) == len(one.captured_queries)

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.utils import translation
 
 from collections_app.choices import AssignmentReason, CaseStatus, PaymentSource, PlacementStatus, PromiseStatus
-from collections_app.models import Account, Assignment, Case, CaseBucketHistory, Debtor, Payment, Placement
+from collections_app.models import Account, Assignment, Case, CaseBucketHistory, Debtor, Payment, Placement, PromiseToPay
 from collections_app.services import case_assign, promise_to_pay_create
 from collections_app.services.placements import placement_create, placement_rejected_rows_csv, placement_run
 from common.exports import escape_cell
@@ -129,6 +129,8 @@ def test_feed_payment_applies_to_open_promises_fifo_and_is_not_recorded_twice(tm
     feed(tmp_path, creditor, [["4", APR, 1, 1000, 0, 5000]], name="apr.csv")
     case = Case.objects.get()
     promise = promise_to_pay_create(case=case, actor=collector, amount=Decimal("300.00"), due_date=dt.date.today() + dt.timedelta(days=3))
+    # the promise was taken in April (a payment made before a promise cannot keep it)
+    PromiseToPay.objects.filter(pk=promise.pk).update(created_at=dt.datetime(2005, 4, 30, 10, 0, tzinfo=dt.timezone.utc))
     feed(tmp_path, creditor, [["4", MAY, 1, 700, 300, 5000]], name="may.csv")
     promise.refresh_from_db()
     assert promise.status == PromiseStatus.KEPT and promise.paid_amount == Decimal("300.00")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from decimal import Decimal
 from io import StringIO
 
@@ -24,6 +25,7 @@ from collections_app.models import (
     PromiseToPay,
 )
 from collections_app.services.classification import Classifier, case_classify
+from collections_app.services.compliance import CONTACT_POLICY
 from common.dates import local_today
 from common.validators import id_number_birth_date, id_number_normalize
 from teams.choices import Role
@@ -205,3 +207,21 @@ def test_history_is_worked_by_the_assigned_collector(seeded):
     assert PromiseToPay.objects.filter(status=PromiseStatus.OPEN, due_date=today).exists()  # some due today
     cured = Case.objects.filter(status=CaseStatus.CURED)
     assert all(c.overdue_amount == 0 and c.paid_amount > 0 and c.cured_on for c in cured)
+
+
+def test_generated_attempts_respect_the_contact_policy(seeded):
+    """The bulk-created history obeys services/compliance.py: window, daily limits, third parties."""
+    connected, unanswered = Counter(), Counter()
+    for attempt in ContactAttempt.objects.select_related("case", "result_code", "contact_point"):
+        local = timezone.localtime(attempt.started_at)
+        assert CONTACT_POLICY.window_start <= local.time() < CONTACT_POLICY.window_end
+        assert attempt.contact_point.party == attempt.party and not attempt.contact_point.do_not_contact
+        if attempt.party != "debtor":
+            assert attempt.case.lost_contact
+        if attempt.channel == "phone":
+            if attempt.result_code.is_connect:
+                connected[(attempt.case.debtor_id, local.date())] += 1
+            else:
+                unanswered[(attempt.contact_point_id, local.date())] += 1
+    assert connected and max(connected.values()) <= CONTACT_POLICY.max_connected_voice_per_debtor_day
+    assert unanswered and max(unanswered.values()) <= CONTACT_POLICY.max_unanswered_per_number_day

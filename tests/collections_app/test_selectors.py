@@ -46,7 +46,8 @@ def test_queue_keyset_pages_cover_every_case_once(team, collector):
 
 def test_timeline_merges_attempts_and_promises_newest_first(team, collector):
     case = CaseFactory(team=team, collector=collector)
-    attempt = contact_attempt_record(case=case, actor=collector, channel="phone", result_code="PTP", started_at=timezone.now() - dt.timedelta(minutes=10))
+    yesterday_10am = timezone.make_aware(dt.datetime.combine(local_today() - dt.timedelta(days=1), dt.time(10)), timezone.get_default_timezone())
+    attempt = contact_attempt_record(case=case, actor=collector, channel="phone", result_code="PTP", started_at=yesterday_10am)  # inside 08:00–22:00
     promise = promise_to_pay_create(case=case, actor=collector, amount=Decimal("50"), due_date=local_today(), attempt=attempt)
     kinds = [(e.kind, e.obj.pk) for e in case_timeline(case=case)]
     assert kinds[:2] == [("promise", promise.pk), ("attempt", attempt.pk)]

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from collections_app.choices import AssignmentReason, CaseStatus, PromiseStatus
 from collections_app.models import Assignment, Payment
@@ -50,15 +51,14 @@ def test_lead_cannot_assign_outside_own_team(team, lead, other_collector):
 
 def test_lost_contact_attempt_raises_tier_to_high(team, collector):
     case = CaseFactory(team=team, collector=collector, bucket="M1", overdue_amount=Decimal("500"))
-    contact_attempt_record(case=case, actor=collector, channel="phone", result_code="LOST_CONTACT")
+    yesterday_10am = timezone.make_aware(dt.datetime.combine(local_today() - dt.timedelta(days=1), dt.time(10)), timezone.get_default_timezone())
+    contact_attempt_record(case=case, actor=collector, channel="phone", result_code="LOST_CONTACT", started_at=yesterday_10am)  # inside 08:00–22:00
     case.refresh_from_db()
     assert case.lost_contact and case.risk_tier == "high" and case.tier_rule == "high_lost_contact"
 
 
 def test_attempt_in_future_is_rejected(team, collector):
     case = CaseFactory(team=team, collector=collector)
-    from django.utils import timezone
-
     with pytest.raises(ValidationError) as err:
         contact_attempt_record(case=case, actor=collector, channel="phone", result_code="NO_ANSWER", started_at=timezone.now() + dt.timedelta(hours=2))
     assert "started_at" in err.value.message_dict
@@ -120,3 +120,71 @@ def test_payment_reduces_accounts_fees_then_interest_then_principal_and_case_sta
     assert other.overdue_amount == Decimal("1000.00")
     assert case.overdue_amount == worst.overdue_amount + other.overdue_amount == Decimal("3550.00")
     assert case.outstanding_balance == worst.outstanding_balance + other.outstanding_balance == Decimal("8550.00")
+
+
+def test_manual_assignment_to_collector_on_leave_is_refused(team, collector, lead):
+    collector.collector_profile.on_leave = True
+    collector.collector_profile.save()
+    with pytest.raises(RuleViolation) as err:
+        case_assign(case=CaseFactory(team=team), collector=collector, actor=lead, reason=AssignmentReason.MANUAL, note="x")
+    assert err.value.rule == "collector_on_leave"
+
+
+@pytest.mark.parametrize("level, onboarding, tier, allowed", [
+    ("junior", False, "medium", False), ("junior", False, "low", True), ("intermediate", False, "high", False),
+    ("intermediate", False, "medium", True), ("senior", True, "medium", False), ("senior", False, "high", True),
+])
+def test_manual_assignment_respects_experience_for_tier(team, collector, lead, level, onboarding, tier, allowed):
+    profile = collector.collector_profile
+    profile.experience_level, profile.in_onboarding = level, onboarding
+    profile.save()
+    case = CaseFactory(team=team, risk_tier=tier)
+    if allowed:
+        case_assign(case=case, collector=collector, actor=lead, reason=AssignmentReason.MANUAL, note="x")
+    else:
+        with pytest.raises(RuleViolation) as err:
+            case_assign(case=case, collector=collector, actor=lead, reason=AssignmentReason.MANUAL, note="x")
+        assert err.value.rule == "experience_not_allowed_for_tier"
+
+
+def test_promise_more_than_owed_or_too_far_out_is_refused(team, collector):
+    case = CaseFactory(team=team, collector=collector, overdue_amount=Decimal("3000.00"), outstanding_balance=Decimal("8000.00"))
+    today = local_today()
+    with pytest.raises(ValidationError) as err:
+        promise_to_pay_create(case=case, actor=collector, amount=Decimal("8000.01"), due_date=today)
+    assert "amount" in err.value.message_dict
+    promise_to_pay_create(case=case, actor=collector, amount=Decimal("8000.00"), due_date=today + dt.timedelta(days=30))
+    with pytest.raises(ValidationError) as err:
+        promise_to_pay_create(case=case, actor=collector, amount=Decimal("10"), due_date=today + dt.timedelta(days=31))
+    assert "due_date" in err.value.message_dict
+
+
+def test_payment_more_than_owed_or_before_the_case_opened_is_refused(team, collector):
+    case = CaseFactory(team=team, overdue_amount=Decimal("100.00"), outstanding_balance=Decimal("500.00"))
+    with pytest.raises(ValidationError) as err:
+        payment_record(case=case, amount=Decimal("500.01"), paid_on=local_today(), actor=collector, source="manual")
+    assert "amount" in err.value.message_dict
+    with pytest.raises(ValidationError) as err:
+        payment_record(case=case, amount=Decimal("1"), paid_on=case.opened_on - dt.timedelta(days=1), actor=collector, source="manual")
+    assert "paid_on" in err.value.message_dict
+    assert Payment.objects.count() == 0
+
+
+def test_payment_made_before_a_promise_does_not_keep_it(team, collector):
+    case = CaseFactory(team=team, collector=collector)
+    today = local_today()
+    promise = promise_to_pay_create(case=case, actor=collector, amount=Decimal("100"), due_date=today)
+    payment_record(case=case, amount=Decimal("100"), paid_on=today - dt.timedelta(days=2), actor=collector, source="manual")
+    promise.refresh_from_db()
+    assert promise.status == PromiseStatus.OPEN and promise.paid_amount == Decimal("0.00")
+
+
+def test_cure_by_payment_moves_the_case_to_m0_with_history(team, collector):
+    from collections_app.models import CaseBucketHistory
+
+    case = CaseFactory(team=team, collector=collector, bucket="M2", days_past_due=40, overdue_amount=Decimal("100.00"))
+    CaseBucketHistory.objects.create(case=case, bucket="M2", entered_on=case.opened_on, days_past_due=40)
+    payment_record(case=case, amount=Decimal("100.00"), paid_on=local_today(), actor=collector, source="manual")
+    case.refresh_from_db()
+    assert (case.status, case.bucket, case.days_past_due) == (CaseStatus.CURED, "M0", 0)
+    assert list(CaseBucketHistory.objects.filter(case=case).values_list("bucket", "left_on")) == [("M2", local_today()), ("M0", None)]

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -56,13 +57,16 @@ def test_reveal_is_a_post(client_as, collector, mine):
 
 def test_attempt_is_recorded_and_the_timeline_rerendered(client_as, collector, mine):
     point = ContactPoint.objects.get(debtor=mine.debtor, do_not_contact=False)
-    next_action = timezone.localtime() + dt.timedelta(days=1)
-    data = {
-        "channel": "phone", "party": "debtor", "contact_point": point.pk, "result_code": "CALLBACK_REQUESTED",
-        "duration_seconds": "75", "note": "asked to call back tomorrow", "next_action_at": next_action.strftime("%Y-%m-%dT%H:%M"),
-    }
+    # the form has no start time: it is "now", which must be inside the contact window (08:00–22:00)
+    ten_am = timezone.make_aware(dt.datetime.combine(local_today(), dt.time(10)), timezone.get_default_timezone())
+    with time_machine.travel(ten_am, tick=False):
+        next_action = timezone.localtime() + dt.timedelta(days=1)
+        data = {
+            "channel": "phone", "party": "debtor", "contact_point": point.pk, "result_code": "CALLBACK_REQUESTED",
+            "duration_seconds": "75", "note": "asked to call back tomorrow", "next_action_at": next_action.strftime("%Y-%m-%dT%H:%M"),
+        }
 
-    response = client_as(collector).post(_attempt_url(mine), data, **HTMX)
+        response = client_as(collector).post(_attempt_url(mine), data, **HTMX)
 
     html = response.content.decode()
     assert response.status_code == 200

@@ -610,7 +610,10 @@ class DemoSeeder:
             if code in UNANSWERED and rng.random() < 0.3 and hour <= 18:  # one retry later that day
                 code = _pick(rng, weights)
                 code = "WTP" if code == "PTP" else code
-                attempt = self._attempt(draft, at + dt.timedelta(hours=rng.randint(1, 3)), collector_id, code, draft.mobile, ContactParty.DEBTOR)
+                # by 20:59 at the latest, so a LOST_CONTACT note 5 minutes later is still inside 08:00–22:00
+                # (contact window, services/compliance.py); per case and day: ≤ 1 connected, ≤ 3 unanswered calls
+                retry_at = at + dt.timedelta(hours=rng.randint(1, min(3, 20 - hour)))
+                attempt = self._attempt(draft, retry_at, collector_id, code, draft.mobile, ContactParty.DEBTOR)
         if code == "EMPTY_NUMBER":
             draft.mobile.is_valid = False
         failures = failures + 1 if code in UNREACHABLE_CODES else 0
