@@ -43,6 +43,7 @@ COUNT_KEYS = (
 )
 CREDITOR_LOCK_NAMESPACE = 73010
 DEFAULT_CHUNK_ROWS = 10000
+SKIPPED_ROWS_KEPT = 1000  # skipped rows kept row by row per placement; all are counted by reason
 
 __all__ = ["FileRefused", "ImportRun"]
 
@@ -84,7 +85,10 @@ class ImportRun:
 
     # -- row outcomes (called by the batch applier) ---------------------------------------------
     def skip(self, record: Record, reason: str) -> None:
-        self.pending_errors.append((record.line, record.account_number or "", True, reason, record.cells))
+        """A skipped row is counted by reason; only the first :data:`SKIPPED_ROWS_KEPT` are kept
+        row by row (a monthly full-book feed skips most of its rows every month)."""
+        if self.counts["skipped"] < SKIPPED_ROWS_KEPT:
+            self.pending_errors.append((record.line, record.account_number or "", True, reason, record.cells))
         self.counts["skipped"] += 1
         self.skip_reasons[reason] += 1
 
@@ -114,6 +118,7 @@ class ImportRun:
         finally:
             storage_file.close()
         self.counts["rows_read"] = len(records) + self.counts["rejected"]
+        records = self._drop_duplicates(records)
         records.sort(key=attrgetter("as_of"))
         self.seconds["read_parse"] = round(time.perf_counter() - started, 2)
         started = time.perf_counter()
@@ -178,6 +183,22 @@ class ImportRun:
             except FieldError as exc:
                 self._reject_raw(line, bound.value(cells, "account_number"), exc.message, cells)
         return records
+
+    def _drop_duplicates(self, records: list[Record]) -> list[Record]:
+        """Reject every further row for an account and as-of date already given by an earlier
+        line of the same file: which of two different statements of one day is right is the
+        creditor's call, not ours."""
+        first_line: dict[tuple[str, Any], int] = {}
+        kept: list[Record] = []
+        duplicate = _("duplicate row: account %(account)s with as-of %(as_of)s is already given on line %(line)s of this file")
+        for record in records:
+            key = (record.account_number, record.as_of)
+            line = first_line.setdefault(key, record.line)
+            if line == record.line:
+                kept.append(record)
+            else:
+                self.reject(record, duplicate % {"account": record.account_number, "as_of": record.as_of, "line": line})
+        return kept
 
     @staticmethod
     def _batches(records: list[Record]) -> Iterator[list[Record]]:

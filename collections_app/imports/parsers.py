@@ -103,7 +103,7 @@ def parse_amount(value: Any, *, allow_negative: bool = True) -> Decimal | None:
                 number = Decimal(text.replace(",", ""))
             elif _EUROPEAN_AMOUNT.match(text):
                 raise FieldError(
-                    _("Amount %(value)s is ambiguous (a dot as thousands separator or a comma as decimal mark); write it as 1234.56.")
+                    _("Amount %(value)s is ambiguous: a dot or comma before three digits may be a thousands separator or a decimal mark (amounts have at most two decimals); write it as 1234.56.")
                     % {"value": value},
                     "amount_ambiguous",
                 )

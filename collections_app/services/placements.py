@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import threading
 from typing import Iterator
 
 from django.conf import settings
@@ -99,11 +100,31 @@ def placement_create(
         actor=actor, verb="placement_created", target=placement,
         data={"creditor": creditor.code, "profile": profile, "file": name, "bytes": size, "dry_run": dry_run},
     )
-    if dispatch:
+    if dispatch and getattr(settings, "PLACEMENT_RUN_IN_THREAD", False):
+        transaction.on_commit(lambda: _placement_run_in_thread(placement.pk))
+    elif dispatch:
         from ..tasks import placement_run_task
 
         placement_run_task.delay_on_commit(placement.pk)
     return placement
+
+
+def _placement_run_in_thread(placement_id: int) -> None:
+    """Embedded mode (no Celery worker): import in a background thread of the web process, so the
+    upload page answers at once and its progress bar moves. A thread killed with the process
+    leaves a placement that can be run again (``placement_run`` is safe to re-run)."""
+
+    def target() -> None:
+        from django.db import connections
+
+        try:
+            placement_run(placement_id=placement_id)
+        except Exception:  # noqa: BLE001 - recorded on the placement; nothing else to tell here
+            logger.exception("placement %s failed in its background thread", placement_id)
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=target, name=f"placement-{placement_id}", daemon=True).start()
 
 
 @contextlib.contextmanager

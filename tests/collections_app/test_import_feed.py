@@ -239,3 +239,20 @@ def test_failed_placement_can_be_run_again(tmp_path, creditor):
     again = placement_run(placement_id=placement.pk)
     assert again.status == PlacementStatus.SUCCEEDED
     assert again.counts["skip_reasons"] == {"already applied": 1} and Case.objects.count() == 1
+
+
+def test_second_row_for_the_same_account_and_as_of_is_rejected_naming_the_first_line(tmp_path, creditor):
+    placement = feed(tmp_path, creditor, [["7", APR, 1, 100, 0, 1000], ["7", APR, 2, 999, 0, 1000]])
+    assert placement.counts["rejected"] == 1
+    assert "line 2" in errors_by_line(placement)[3]
+    case = Case.objects.get()
+    assert case.bucket == "M1" and case.overdue_amount == Decimal("100.00")
+
+
+def test_skipped_rows_are_all_counted_but_only_the_first_ones_kept(tmp_path, creditor, monkeypatch):
+    from collections_app.imports import engine
+
+    monkeypatch.setattr(engine, "SKIPPED_ROWS_KEPT", 2)
+    placement = feed(tmp_path, creditor, [[str(n), APR, 0, 100, 0, 1000] for n in range(5)])
+    assert placement.counts["skipped"] == 5 and placement.counts["skip_reasons"] == {"not past due": 5}
+    assert placement.row_errors.filter(is_skip=True).count() == 2
