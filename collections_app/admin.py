@@ -1,11 +1,12 @@
-"""Administrator configuration: buckets, tier rules, result codes, allocation policy, creditors.
-Case data is read-only here; it changes only through the services."""
+"""Administrator configuration: buckets, tier rules, result codes, allocation policy, creditors,
+and the placement and allocation job logs. Case and debtor data are not in the admin: the
+administrator role sees configuration and the audit log only (PRODUCT.md)."""
 from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin
 
 from .models import (
-    AllocationPolicy, AllocationRun, BucketDefinition, Case, ContactAttempt, Creditor, Payment, Placement, ResultCode, TierRule,
+    AllocationPolicy, AllocationRun, BucketDefinition, Creditor, Placement, ResultCode, TierRule,
 )
 
 
@@ -38,27 +39,6 @@ class AllocationPolicyAdmin(admin.ModelAdmin):
 class CreditorAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "default_product", "is_active")
     filter_horizontal = ("integration_clients",)
-
-
-@admin.register(Case)
-class CaseAdmin(ReadOnlyAdmin):
-    list_display = ("id", "creditor", "status", "bucket", "risk_tier", "overdue_amount", "collector", "team")
-    list_filter = ("status", "bucket", "risk_tier", "creditor")
-    list_select_related = ("creditor", "collector", "team")
-    show_full_result_count = False
-
-
-@admin.register(ContactAttempt)
-class ContactAttemptAdmin(ReadOnlyAdmin):
-    list_display = ("id", "case_id", "channel", "result_code", "actor", "started_at")
-    list_select_related = ("actor", "result_code")
-    show_full_result_count = False
-
-
-@admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ("id", "case_id", "amount", "paid_on", "source", "external_ref")
-    show_full_result_count = False
 
 
 @admin.register(Placement)

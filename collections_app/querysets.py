@@ -1,8 +1,8 @@
 """Scoping: ``visible_to(user)`` for every collections model, per the role table in PRODUCT.md.
 
 collector: cases currently assigned to them · team lead: the cases of their teams ·
-supervisor: the cases of their department's teams plus unallocated cases · director and
-administrator: everything · legal officer: referred cases (none until legal referral exists) ·
+supervisor: the cases of their department's teams plus unallocated cases · director: everything ·
+administrator: none (configuration and audit log, PRODUCT.md) · legal officer: referred cases (none until legal referral exists) ·
 HR recruiter: nothing · integration client: cases of the creditors it is linked to.
 Objects outside the scope are simply absent, so a lookup through them is a 404.
 """
@@ -19,7 +19,7 @@ from teams.querysets import led_team_ids
 if TYPE_CHECKING:
     from teams.models import User
 
-ALL_CASES_ROLES = {Role.DIRECTOR, Role.ADMINISTRATOR}
+ALL_CASES_ROLES = {Role.DIRECTOR}
 CASE_ROLES = {Role.COLLECTOR, Role.TEAM_LEAD, Role.SUPERVISOR, Role.DIRECTOR, Role.ADMINISTRATOR, Role.INTEGRATION_CLIENT}
 
 
@@ -31,7 +31,7 @@ def case_scope_q(user: "User", prefix: str = "") -> Q | None:
     p = f"{prefix}__" if prefix else ""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    if user.is_superuser or user.role in ALL_CASES_ROLES:
+    if user.role in ALL_CASES_ROLES:  # a superuser is scoped by its role like anyone else
         return None
     if user.role == Role.COLLECTOR:
         return Q(**{f"{p}collector": user})

@@ -209,6 +209,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and the docs describe the whole API: signed-in users and API keys only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # One enum component per choice set (fields named "status" etc. would otherwise collide).
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "collections_app.choices.CaseStatus",

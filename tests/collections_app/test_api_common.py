@@ -106,7 +106,13 @@ def test_schema_validates_without_warnings(tmp_path: Path):
     assert amount["type"] == "string" and amount["format"] == "decimal"
 
 
-def test_swagger_ui_is_served_from_sidecar_without_a_cdn(client):
+def test_schema_and_docs_need_a_signed_in_user(client):
+    assert client.get("/api/schema/").status_code in (401, 403)
+    assert client.get("/api/docs/").status_code in (401, 403)
+
+
+def test_swagger_ui_is_served_from_sidecar_without_a_cdn(client, supervisor):
+    client.force_login(supervisor)
     response = client.get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()

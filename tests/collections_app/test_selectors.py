@@ -73,7 +73,7 @@ def test_summary_counts_and_balances_per_bucket_and_tier(team, supervisor):
         ("supervisor", {"mine", "team_a", "team_b", "unallocated"}),
         ("other_supervisor", {"unallocated", "other_dept"}),
         ("director", {"mine", "team_a", "team_b", "unallocated", "other_dept"}),
-        ("administrator", {"mine", "team_a", "team_b", "unallocated", "other_dept"}),
+        ("administrator", set()),  # configuration and audit log only (PRODUCT.md)
         ("hr", set()),
         ("legal", set()),
         ("integration", {"mine", "team_a", "team_b", "unallocated"}),
