@@ -25,8 +25,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.reverse import reverse
 
 from common.validators import mask_id_number, mask_mobile, mask_name
+from teams.api.serializers import TeamRefSerializer, UserRefSerializer
 from teams.choices import Role
-from teams.models import Team, User
+from teams.models import User
 
 from ..choices import Channel, ContactKind, ContactParty, Direction, ProductType
 from ..imports.profiles import PROFILES
@@ -89,20 +90,6 @@ class CaseReferenceField(ScopedPrimaryKeyRelatedField):
 
 
 # --- small nested shapes --------------------------------------------------------------------------
-
-class UserBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = User
-        fields = ["id", "username", "name"]
-        read_only_fields = fields
-
-
-class TeamBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Team
-        fields = ["id", "code", "name"]
-        read_only_fields = fields
-
 
 class CreditorBriefSerializer(serializers.ModelSerializer):
     class Meta:
@@ -225,8 +212,8 @@ class CaseSerializer(serializers.ModelSerializer):
 
     debtor = DebtorMaskedSerializer(read_only=True)
     creditor = CreditorBriefSerializer(read_only=True)
-    collector = UserBriefSerializer(read_only=True, allow_null=True)
-    team = TeamBriefSerializer(read_only=True, allow_null=True)
+    collector = UserRefSerializer(read_only=True, allow_null=True)
+    team = TeamRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Case
@@ -290,10 +277,10 @@ class CaseAssignInputSerializer(serializers.Serializer):
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
-    collector = UserBriefSerializer(read_only=True)
-    team = TeamBriefSerializer(read_only=True, allow_null=True)
-    previous_collector = UserBriefSerializer(read_only=True, allow_null=True)
-    assigned_by = UserBriefSerializer(read_only=True, allow_null=True)
+    collector = UserRefSerializer(read_only=True)
+    team = TeamRefSerializer(read_only=True, allow_null=True)
+    previous_collector = UserRefSerializer(read_only=True, allow_null=True)
+    assigned_by = UserRefSerializer(read_only=True, allow_null=True)
     case_version = serializers.IntegerField(source="case.version", read_only=True, help_text=_("The case version after this assignment"))
 
     class Meta:
@@ -337,7 +324,7 @@ class TimelineEntrySerializer(serializers.Serializer):
 # --- contact attempts -----------------------------------------------------------------------------
 
 class ContactAttemptSerializer(serializers.ModelSerializer):
-    actor = UserBriefSerializer(read_only=True, allow_null=True)
+    actor = UserRefSerializer(read_only=True, allow_null=True)
     result_code = serializers.CharField(source="result_code_id", read_only=True)
 
     class Meta:
@@ -373,7 +360,7 @@ class ContactAttemptRecordInputSerializer(serializers.Serializer):
 # --- promises -------------------------------------------------------------------------------------
 
 class PromiseToPaySerializer(serializers.ModelSerializer):
-    created_by = UserBriefSerializer(read_only=True, allow_null=True)
+    created_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = PromiseToPay
@@ -397,7 +384,7 @@ class PromiseToPayCancelInputSerializer(serializers.Serializer):
 # --- payments -------------------------------------------------------------------------------------
 
 class PaymentSerializer(serializers.ModelSerializer):
-    recorded_by = UserBriefSerializer(read_only=True, allow_null=True)
+    recorded_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Payment
@@ -428,7 +415,7 @@ class PlacementSerializer(serializers.ModelSerializer):
     """An import job, polled for progress. ``counts`` is the importer's tally per outcome."""
 
     creditor = CreditorBriefSerializer(read_only=True)
-    created_by = UserBriefSerializer(read_only=True, allow_null=True)
+    created_by = UserRefSerializer(read_only=True, allow_null=True)
     progress = PlacementProgressSerializer(source="*", read_only=True)
     counts = serializers.JSONField(read_only=True)
     links = serializers.SerializerMethodField()
