@@ -125,7 +125,7 @@ class ContactAttemptForm(BootstrapFormMixin, forms.Form):
 class PromiseToPayForm(BootstrapFormMixin, forms.Form):
     """A promise to pay ``amount`` CNY by ``due_date`` → ``services.promise_to_pay_create``."""
 
-    amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=18, decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}))
+    amount = forms.DecimalField(label=_("Amount (¥)"), max_digits=12, decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}))
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 

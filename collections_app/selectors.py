@@ -177,3 +177,14 @@ def case_summary(*, user: User, filters: Mapping[str, Any] | None = None, reques
 def _bucket_sort_key(code: str) -> int:
     digits = "".join(ch for ch in code if ch.isdigit())
     return int(digits) if digits else 0
+
+
+def promise_source_attempt(*, case: Case, user: User, today: dt.date | None = None) -> ContactAttempt | None:
+    """The contact attempt a promise taken now most likely came from: the user's latest PTP
+    attempt on this case today (local date) that no promise points to yet, or ``None``."""
+    start, end = local_day_bounds(today or local_today())
+    return (
+        ContactAttempt.objects.filter(case=case, actor=user, result_code_id="PTP", started_at__gte=start, started_at__lt=end, promises__isnull=True)
+        .order_by("-started_at", "-id")
+        .first()
+    )

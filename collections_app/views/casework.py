@@ -20,7 +20,7 @@ from common.permissions import role_can
 from ..forms import ContactAttemptForm, PromiseToPayForm, form_add_service_error
 from ..models import Case
 from ..permissions import CASE, CONTACT_ATTEMPT, PROMISE
-from ..selectors import case_get, case_timeline
+from ..selectors import case_get, case_timeline, promise_source_attempt
 from ..services import contact_attempt_record, promise_to_pay_create
 from .access import PAGES, role_required
 
@@ -130,13 +130,17 @@ def case_attempt_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(PROMISE, "create")
 def case_promise_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Take a promise to pay → ``services.promise_to_pay_create``."""
+    """Take a promise to pay → ``services.promise_to_pay_create``, linked to the collector's PTP
+    call on this case today when there is one (``selectors.promise_source_attempt``)."""
     case = case_get(user=request.user, pk=pk)
     form = PromiseToPayForm(request.POST)
     if not form.is_valid():
         return _work_response(request, case, form_name="promise_form", form=form, status=422, saved=False)
     try:
-        promise = promise_to_pay_create(case=case, actor=request.user, amount=form.cleaned_data["amount"], due_date=form.cleaned_data["due_date"])
+        promise = promise_to_pay_create(
+            case=case, actor=request.user, amount=form.cleaned_data["amount"], due_date=form.cleaned_data["due_date"],
+            attempt=promise_source_attempt(case=case, user=request.user),
+        )
     except (ValidationError, ApplicationError) as exc:
         form_add_service_error(form, exc)
         return _work_response(request, case, form_name="promise_form", form=form, status=_service_status(exc), saved=False)

@@ -234,3 +234,17 @@ def test_language_switch_posts_to_set_language(client_as, collector):
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("collections:my_queue")})
     assert response.status_code == 302
     assert '<html lang="en">' in client.get(reverse("collections:my_queue")).content.decode()
+
+
+def test_promise_is_linked_to_todays_ptp_call_on_the_case(client_as, collector, mine):
+    from collections_app.services import contact_attempt_record
+    from common.dates import local_day_bounds
+
+    ten_am = local_day_bounds(local_today())[0] + dt.timedelta(hours=10)
+    with time_machine.travel(ten_am + dt.timedelta(minutes=5), tick=False):
+        call = contact_attempt_record(case=mine, actor=collector, channel="phone", result_code="PTP", started_at=ten_am)
+        client_as(collector).post(_promise_url(mine), {"amount": "100.00", "due_date": local_today().isoformat()}, **HTMX)
+        client_as(collector).post(_promise_url(mine), {"amount": "50.00", "due_date": local_today().isoformat()}, **HTMX)
+    first, second = PromiseToPay.objects.filter(case=mine).order_by("id")
+    assert first.attempt == call  # the PTP call produced the promise
+    assert second.attempt is None  # that call already has its promise
