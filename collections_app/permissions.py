@@ -7,7 +7,9 @@ which verbs a role may use at all.
 from teams.choices import Role
 
 R = Role
-COLLECTIONS_STAFF = frozenset({R.COLLECTOR, R.TEAM_LEAD, R.SUPERVISOR, R.DIRECTOR, R.ADMINISTRATOR})
+# The administrator configures (buckets, tier rules, result codes, policy, creditors, users) in
+# /admin/ and reads the audit log; it has no case data and runs no collections work (PRODUCT.md).
+COLLECTIONS_STAFF = frozenset({R.COLLECTOR, R.TEAM_LEAD, R.SUPERVISOR, R.DIRECTOR})
 CASE_READERS = COLLECTIONS_STAFF | {R.INTEGRATION_CLIENT}
 CASE_WORKERS = frozenset({R.COLLECTOR, R.TEAM_LEAD, R.SUPERVISOR})
 
@@ -15,27 +17,27 @@ CASE = {
     "view": CASE_READERS,
     "summary": CASE_READERS,
     "timeline": CASE_READERS,
-    "assign": frozenset({R.TEAM_LEAD, R.SUPERVISOR, R.ADMINISTRATOR}),
+    "assign": frozenset({R.TEAM_LEAD, R.SUPERVISOR}),
     "claim": frozenset({R.COLLECTOR}),
     "reveal": COLLECTIONS_STAFF,  # every reveal of ID number / phones is audited
 }
 CONTACT_ATTEMPT = {"view": CASE_READERS, "create": CASE_WORKERS}
 PROMISE = {"view": CASE_READERS, "create": CASE_WORKERS, "cancel": frozenset({R.TEAM_LEAD, R.SUPERVISOR})}
-PAYMENT = {"view": CASE_READERS, "create": frozenset({R.INTEGRATION_CLIENT, R.SUPERVISOR, R.ADMINISTRATOR})}
+PAYMENT = {"view": CASE_READERS, "create": frozenset({R.INTEGRATION_CLIENT, R.SUPERVISOR})}
 PLACEMENT = {
-    "view": frozenset({R.SUPERVISOR, R.DIRECTOR, R.ADMINISTRATOR, R.INTEGRATION_CLIENT}),
-    "create": frozenset({R.SUPERVISOR, R.ADMINISTRATOR, R.INTEGRATION_CLIENT}),
-    "rejected_rows": frozenset({R.SUPERVISOR, R.DIRECTOR, R.ADMINISTRATOR, R.INTEGRATION_CLIENT}),
+    "view": frozenset({R.SUPERVISOR, R.DIRECTOR, R.INTEGRATION_CLIENT}),
+    "create": frozenset({R.SUPERVISOR, R.INTEGRATION_CLIENT}),
+    "rejected_rows": frozenset({R.SUPERVISOR, R.DIRECTOR, R.INTEGRATION_CLIENT}),
 }
 CREDITOR = {
-    "view": CASE_READERS,
+    "view": CASE_READERS | {R.ADMINISTRATOR},
     "create": frozenset({R.ADMINISTRATOR}),
     "update": frozenset({R.ADMINISTRATOR}),
     "partial_update": frozenset({R.ADMINISTRATOR}),
 }
 ALLOCATION = {
-    "view": frozenset({R.SUPERVISOR, R.DIRECTOR, R.ADMINISTRATOR}),
-    "run": frozenset({R.SUPERVISOR, R.ADMINISTRATOR}),
+    "view": frozenset({R.SUPERVISOR, R.DIRECTOR}),
+    "run": frozenset({R.SUPERVISOR}),
 }
 
 # Pages that are not a single resource verb, built from the role sets above:

@@ -112,11 +112,11 @@ class CreditorQuerySet(models.QuerySet):
 
 class PlacementQuerySet(models.QuerySet):
     def visible_to(self, user: "User") -> "PlacementQuerySet":
-        """Supervisors, directors and administrators see every placement; an integration client
-        the placements of its creditors; nobody else any."""
+        """Supervisors and directors see every placement; an integration client the placements of
+        its creditors; nobody else any (the administrator neither: no case data)."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.role in {Role.ADMINISTRATOR, Role.DIRECTOR, Role.SUPERVISOR}:
+        if user.role in {Role.DIRECTOR, Role.SUPERVISOR}:
             return self.all()
         if user.role == Role.INTEGRATION_CLIENT:
             return self.filter(creditor__integration_clients=user)

@@ -54,3 +54,15 @@ def csv_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, chunk_row
     tail = buffer.getvalue()
     if tail:
         yield tail.encode("utf-8")
+
+
+def csv_download_response(content, *, filename: str):
+    """An attachment response for CSV ``content`` (bytes/str, or an iterator of chunks, streamed)."""
+    from django.http import HttpResponse, StreamingHttpResponse
+
+    if isinstance(content, (bytes, str)):
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

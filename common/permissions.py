@@ -10,11 +10,10 @@ PermissionTable = Mapping[str, frozenset[str] | set[str]]
 
 
 def role_can(user: Any, table: PermissionTable, action: str) -> bool:
-    """True when the user's role is allowed ``action`` in ``table`` (superusers always are)."""
+    """True when the user's role is allowed ``action`` in ``table``. Being a Django superuser
+    does not widen it: a superuser account works under its role like anyone else."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser:
-        return True
     return user.role in table.get(action, ())
 
 

@@ -9,14 +9,14 @@ ROLE_HOME = {
     Role.TEAM_LEAD: "collections:team_queue",
     Role.SUPERVISOR: "collections:allocation",
     Role.DIRECTOR: "collections:team_queue",
-    Role.ADMINISTRATOR: "collections:allocation",
+    Role.ADMINISTRATOR: "admin:index",
 }
 
 
 @login_required
 def home(request):
-    """Collector → My work queue; lead and director → Team queue; supervisor and administrator →
-    Allocation (the administrator configures; configuration lives in /admin/). Roles without a collections page (HR, legal, integration) get the home page."""
+    """Collector → My work queue; lead and director → Team queue; supervisor → Allocation;
+    administrator → /admin/ (configuration and audit log). Roles without a collections page (HR, legal, integration) get the home page."""
     target = ROLE_HOME.get(request.user.role)
     if target:
         return redirect(target)

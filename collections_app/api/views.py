@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 from django.db.models import Prefetch
-from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -31,6 +30,8 @@ from ..models import Account, Case, ContactAttempt, Creditor, Payment, Placement
 from ..selectors import case_summary, case_timeline
 from ..services import case_assign, contact_attempt_record, payment_record, promise_cancel, promise_to_pay_create, request_fingerprint
 from ..services.creditors import creditor_create, creditor_update
+from common.exports import csv_download_response
+
 from ..services.placements import placement_create, placement_rejected_rows_csv
 from . import serializers as s
 
@@ -370,11 +371,5 @@ class PlacementViewSet(ListFiltersOnlyMixin, ScopedListRetrieveCreateViewSet):
     @action(detail=True, methods=["get"], url_path="rejected-rows", renderer_classes=[JSONRenderer, CSVRenderer])
     def rejected_rows(self, request, pk=None):
         placement = self.get_object()
-        content = placement_rejected_rows_csv(placement=placement)
-        filename = f"placement-{placement.pk}-rejected-rows.csv"
-        if isinstance(content, (bytes, str)):
-            response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-        else:
-            response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        content = placement_rejected_rows_csv(placement=placement, actor=request.user)
+        return csv_download_response(content, filename=f"placement-{placement.pk}-rejected-rows.csv")

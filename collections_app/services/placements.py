@@ -199,10 +199,15 @@ def placement_run(*, placement_id: int) -> Placement:
     return placement
 
 
-def placement_rejected_rows_csv(*, placement: Placement, include_skipped: bool = True) -> Iterator[bytes]:
+def placement_rejected_rows_csv(*, placement: Placement, actor: User | None = None, include_skipped: bool = True) -> Iterator[bytes]:
     """The rejected (and, unless ``include_skipped`` is false, skipped) rows of ``placement`` as a
     CSV download: UTF-8 with BOM, columns ``line``, ``reason`` then the file's own columns, cells
-    escaped against formula injection (``common.exports.escape_cell``). Yields ``bytes`` chunks."""
+    escaped against formula injection (``common.exports.escape_cell``). Yields ``bytes`` chunks.
+
+    The rows are the file's own cells, unmasked (the uploader corrects and re-sends them), so a
+    download by ``actor`` is audited like a reveal (``placement_rejected_rows_downloaded``)."""
+    if actor is not None:
+        audit_event_record(actor=actor, verb="placement_rejected_rows_downloaded", target=placement, data={"include_skipped": include_skipped})
     errors = placement.row_errors.order_by("line_number", "id")
     if not include_skipped:
         errors = errors.filter(is_skip=False)

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +21,8 @@ from ..filters import PlacementFilterSet
 from ..forms import PlacementUploadForm, form_add_service_error
 from ..models import Creditor, Placement
 from ..permissions import PLACEMENT
+from common.exports import csv_download_response
+
 from ..services.placements import placement_create, placement_rejected_rows_csv
 from .access import role_required
 
@@ -136,11 +138,5 @@ def placement_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def placement_rejected_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The rejected and skipped rows as CSV (``services.placements.placement_rejected_rows_csv``)."""
     placement = _placement_get(request, pk)
-    content = placement_rejected_rows_csv(placement=placement)
-    filename = f"placement-{placement.pk}-rejected-rows.csv"
-    if isinstance(content, (str, bytes)):
-        response: HttpResponse | StreamingHttpResponse = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    else:
-        response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    content = placement_rejected_rows_csv(placement=placement, actor=request.user)
+    return csv_download_response(content, filename=f"placement-{placement.pk}-rejected-rows.csv")

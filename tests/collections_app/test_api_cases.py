@@ -47,6 +47,14 @@ def test_roles_without_case_access_get_403(request, api_as, world, persona, url)
     assert error_of(response)["code"] == "permission_denied"
 
 
+def test_administrator_has_no_case_data_even_as_superuser(api_as, administrator, world):
+    administrator.is_superuser = True
+    administrator.save(update_fields=["is_superuser"])
+    client = api_as(administrator)
+    assert client.get(LIST).status_code == 403
+    assert client.get(detail(world.mine)).status_code == 403
+
+
 @pytest.mark.parametrize(
     "persona, visible",
     [
@@ -57,7 +65,6 @@ def test_roles_without_case_access_get_403(request, api_as, world, persona, url)
         ("supervisor", {"mine", "team_a", "team_b"}),
         ("other_supervisor", set()),
         ("director", {"mine", "team_a", "team_b"}),
-        ("administrator", set()),  # configuration and audit log only (PRODUCT.md)
         ("integration", {"mine"}),
     ],
 )

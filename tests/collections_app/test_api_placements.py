@@ -161,3 +161,22 @@ def test_list_query_count_does_not_grow_with_rows(api_as, supervisor, creditor, 
         assert len(client.get(PLACEMENTS).json()["results"]) == 20
     assert len(twenty.captured_queries) == len(one.captured_queries)
 
+
+
+def test_rejected_rows_download_is_audited(api_as, supervisor, creditor, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from collections_app.services.placements import placement_create
+    from common.models import AuditEvent
+
+    content = "account_id,as_of,repayment_status,statement_balance,amount_paid,credit_limit\n1,2005-04-30,x,1,0,1\n"
+    placement = placement_create(creditor=creditor, profile="uci-monthly", uploaded_file=SimpleUploadedFile("f.csv", content.encode()),
+                                 original_filename="f.csv", actor=supervisor, dispatch=False)
+    from collections_app.services.placements import placement_run
+
+    placement_run(placement_id=placement.pk)
+    response = api_as(supervisor).get(f"/api/v1/placements/{placement.pk}/rejected-rows/")
+    assert response.status_code == 200
+    b"".join(response.streaming_content) if hasattr(response, "streaming_content") else response.content
+    event = AuditEvent.objects.get(verb="placement_rejected_rows_downloaded")
+    assert event.actor == supervisor and event.target_id == str(placement.pk)

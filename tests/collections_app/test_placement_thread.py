@@ -1,6 +1,6 @@
 """Embedded mode: without a Celery worker the import runs in a background thread of the web
 process, so the upload returns at once and progress can be polled."""
-import time
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,12 +18,13 @@ def test_upload_in_embedded_mode_imports_in_a_background_thread(settings, superv
         creditor=creditor, profile="uci-monthly", uploaded_file=SimpleUploadedFile("feed.csv", content.encode()),
         original_filename="feed.csv", actor=supervisor,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        placement.refresh_from_db()
-        if placement.status in (PlacementStatus.SUCCEEDED, PlacementStatus.FAILED):
-            break
-        time.sleep(0.1)
+    # Wait for the thread itself (the test database is in-memory SQLite in shared-cache mode,
+    # where a concurrent read makes the writer fail at once instead of waiting).
+    worker = next((t for t in threading.enumerate() if t.name == f"placement-{placement.pk}"), None)
+    if worker is not None:  # else it has already finished
+        worker.join(timeout=60)
+        assert not worker.is_alive()
+    placement.refresh_from_db()
     assert placement.status == PlacementStatus.SUCCEEDED, placement.error_message
     assert placement.counts["cases_created"] == 1 and placement.counts["skipped"] == 1
     assert Case.objects.get().bucket == "M2"
