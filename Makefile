@@ -28,7 +28,7 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	@$(BIN)/python manage.py seed_demo --logins
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-false} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: install what the tests need and run them (SQLite + eager Celery unless DATABASE_URL/REDIS_URL are set)
 test: install-test

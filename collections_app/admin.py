@@ -44,6 +44,7 @@ class CreditorAdmin(admin.ModelAdmin):
 @admin.register(Placement)
 class PlacementAdmin(ReadOnlyAdmin):
     list_display = ("id", "creditor", "profile", "original_filename", "status", "rows_total", "rows_processed", "created_at")
+    exclude = ("source_file",)  # private storage has no URL; the file is read by the import only
 
 
 @admin.register(AllocationRun)

@@ -15,7 +15,7 @@ from common.validators import mask_name
 from teams.choices import Role
 from teams.models import User
 
-from .choices import Channel, ContactParty
+from .choices import Channel, ContactParty, Direction
 from .models import Case, ContactPoint, Creditor, ResultCode
 
 DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -96,6 +96,10 @@ class ContactAttemptForm(BootstrapFormMixin, forms.Form):
     """
 
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=Direction.choices, initial=Direction.OUTBOUND, required=False,
+        help_text=_("Inbound: the debtor or a contact reached us; always recorded"),
+    )
     party = forms.ChoiceField(label=_("Party"), choices=ContactParty.choices, initial=ContactParty.DEBTOR)
     contact_point = ContactPointChoiceField(label=_("Contact point"), queryset=ContactPoint.objects.none(), required=False, empty_label=_("— none —"))
     result_code = ResultCodeChoiceField(label=_("Result code"), queryset=ResultCode.objects.none(), empty_label=_("— choose —"))
@@ -116,7 +120,7 @@ class ContactAttemptForm(BootstrapFormMixin, forms.Form):
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
-            "channel": data["channel"], "party": data["party"], "contact_point": data.get("contact_point"),
+            "channel": data["channel"], "direction": data.get("direction") or Direction.OUTBOUND, "party": data["party"], "contact_point": data.get("contact_point"),
             "result_code": data["result_code"], "duration_seconds": data.get("duration_seconds") or 0,
             "note": data.get("note") or "", "next_action_at": data.get("next_action_at"),
         }

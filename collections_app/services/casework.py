@@ -135,7 +135,7 @@ def promise_to_pay_create(
     if amount is None or amount <= 0:
         errors["amount"] = [_("The promised amount must be greater than zero.")]
     elif amount > owed:
-        errors["amount"] = [_("The promised amount ¥%(amount)s is more than the debtor owes (¥%(owed)s).") % {"amount": amount, "owed": owed}]
+        errors["amount"] = [_("The promised amount ¥%(amount)s is more than the debtor owes (¥%(owed)s).") % {"amount": f"{amount:,.2f}", "owed": f"{owed:,.2f}"}]
     if due_date < today:
         errors["due_date"] = [_("The promise due date cannot be in the past.")]
     elif due_date > today + dt.timedelta(days=PROMISE_MAX_DAYS):

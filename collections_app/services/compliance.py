@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.audit import audit_event_record
 from common.dates import local_day_bounds
@@ -25,8 +26,8 @@ from ..choices import CaseStatus, Channel, ContactKind, ContactParty, Direction
 from ..models import Case, ContactAttempt, ContactPoint, Debtor, ResultCode
 
 GB_T_45251 = "GB/T 45251—2025"
-CBA_2026 = "CBA consumer-loan collection guideline (2026)"
-CBRC_CARD_2011 = "CBRC credit-card rules (2011) art. 68"
+CBA_2026 = gettext_lazy("CBA consumer-loan collection guideline (2026)")
+CBRC_CARD_2011 = gettext_lazy("CBRC credit-card rules (2011) art. 68")
 
 
 @dataclass(frozen=True)

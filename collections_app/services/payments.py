@@ -131,7 +131,7 @@ def payment_record(
         errors["paid_on"] = [_("A payment dated %(paid_on)s is before the case was opened (%(opened_on)s).") % {"paid_on": paid_on, "opened_on": case.opened_on}]
     owed = max(case.overdue_amount, case.outstanding_balance)
     if source != PaymentSource.FEED and amount is not None and amount > owed:
-        errors["amount"] = [_("The payment ¥%(amount)s is more than the debtor owes (¥%(owed)s); record overpayments with the creditor.") % {"amount": amount, "owed": owed}]
+        errors["amount"] = [_("The payment ¥%(amount)s is more than the debtor owes (¥%(owed)s); record overpayments with the creditor.") % {"amount": f"{amount:,.2f}", "owed": f"{owed:,.2f}"}]
     if account is not None and account.case_id != case.pk:
         errors["account"] = [_("The account belongs to another case.")]
     if errors:

@@ -87,7 +87,7 @@ def placement_upload(request: HttpRequest) -> HttpResponse:
                 status = exc.status if isinstance(exc, ApplicationError) else 422
             else:
                 # neutral: the import may still fail; the detail page tells how it went
-                messages.info(request, _("File %(name)s received, importing…") % {"name": placement.original_filename})
+                messages.info(request, _("File %(name)s received.") % {"name": placement.original_filename})
                 return redirect("collections:placement_detail", pk=placement.pk)
         else:
             status = 422
@@ -111,6 +111,8 @@ def _progress_context(request: HttpRequest, placement: Placement) -> dict[str, A
         "row_errors": row_errors,
         "row_errors_total": row_errors_total,
         "rows_shown": REJECTED_ROWS_SHOWN,
+        # skipped rows beyond the first SKIPPED_ROWS_KEPT are counted by reason but not kept row by row
+        "skipped_not_kept": max(0, int((placement.counts or {}).get("skipped") or 0) - placement.row_errors.filter(is_skip=True).count()) if done else 0,
         "counts": counts,
         "skip_reasons": sorted(((placement.counts or {}).get("skip_reasons") or {}).items(), key=lambda kv: -kv[1]),
         "can_download": role_can(request.user, PLACEMENT, "rejected_rows"),

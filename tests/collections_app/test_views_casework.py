@@ -248,3 +248,16 @@ def test_promise_is_linked_to_todays_ptp_call_on_the_case(client_as, collector, 
     first, second = PromiseToPay.objects.filter(case=mine).order_by("id")
     assert first.attempt == call  # the PTP call produced the promise
     assert second.attempt is None  # that call already has its promise
+
+
+def test_inbound_call_is_recorded_from_the_form_outside_the_contact_window(client_as, collector, mine):
+    from common.dates import local_day_bounds
+
+    late = local_day_bounds(local_today())[0] + dt.timedelta(hours=23)
+    form = {"channel": "phone", "direction": "inbound", "party": "debtor", "result_code": "WTP", "duration_seconds": "60"}
+    with time_machine.travel(late, tick=False):
+        refused = client_as(collector).post(_attempt_url(mine), {**form, "direction": "outbound"}, **HTMX)
+        recorded = client_as(collector).post(_attempt_url(mine), form, **HTMX)
+    assert refused.status_code == 422
+    assert recorded.status_code == 200
+    assert list(ContactAttempt.objects.filter(case=mine).values_list("direction", flat=True)) == ["inbound"]

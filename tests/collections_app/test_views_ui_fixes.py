@@ -142,7 +142,7 @@ def test_upload_message_is_neutral(client_as, supervisor, creditor):
     response = client_as(supervisor).post(reverse("collections:placement_upload"), {"creditor": creditor.pk, "profile": "standard", "file": upload})
     assert response.status_code == 302
     [message] = list(get_messages(response.wsgi_request))
-    assert str(message) == "File junk.csv received, importing…"
+    assert str(message) == "File junk.csv received."
     assert message.level_tag == "info"
     assert Placement.objects.get().original_filename == "junk.csv"
 
