@@ -44,7 +44,7 @@ class CaseFilterSet(filters.FilterSet):
     status = filters.MultipleChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
     collector = filters.ModelChoiceFilter(label=_("Collector"), queryset=_visible_users)
     team = filters.ModelChoiceFilter(label=_("Team"), queryset=_visible_teams)
-    creditor = filters.ModelChoiceFilter(label=_("Creditor"), queryset=_visible_creditors)
+    creditor = filters.ModelChoiceFilter(label=_("Creditor"), queryset=_visible_creditors, to_field_name="code")  # code, as in request bodies
     unassigned = filters.BooleanFilter(label=_("Unassigned"), field_name="collector", lookup_expr="isnull")
     dpd_min = filters.NumberFilter(label=_("DPD from"), field_name="days_past_due", lookup_expr="gte")
     dpd_max = filters.NumberFilter(label=_("DPD to"), field_name="days_past_due", lookup_expr="lte")

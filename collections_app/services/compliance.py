@@ -56,7 +56,7 @@ class ContactPolicy:
     review_days: int = 30
     deceased_code: str = "DECEASED"
     # Who may override a policy refusal (with a reason, audited): DOMAIN.md "an override needs a supervisor".
-    override_roles: frozenset[str] = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
+    override_roles: frozenset[str] = frozenset({Role.SUPERVISOR})
     # Which contact-point kinds each channel may use; a channel missing here takes any (app messages).
     channel_kinds: dict[str, frozenset[str]] = field(default_factory=lambda: {
         Channel.PHONE: frozenset({ContactKind.MOBILE, ContactKind.LANDLINE}),

@@ -319,3 +319,9 @@ def test_case_detail_query_count_does_not_grow_with_accounts(api_as, supervisor,
     with django_assert_max_num_queries(6) as many:
         assert len(client.get(detail(world.mine)).json()["accounts"]) == 12
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_creditor_filter_takes_the_creditor_code_as_request_bodies_do(api_as, supervisor, world, creditor):
+    response = api_as(supervisor).get(LIST, {"creditor": creditor.code})
+    assert response.status_code == 200
+    assert ids(response) == {world.mine.pk}

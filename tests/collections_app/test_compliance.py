@@ -214,7 +214,7 @@ def test_inbound_contact_is_exempt_from_window_and_limits_but_recorded(case, col
 
 # --- overrides -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("persona", ["supervisor", "administrator"])
+@pytest.mark.parametrize("persona", ["supervisor"])
 def test_supervisor_override_records_the_attempt_and_audits_it(request, case, collector, persona):
     boss = request.getfixturevalue(persona)
     attempt = record(case, boss, started_at=at(22, 30), override_reason="  debtor asked to be called after work  ")
