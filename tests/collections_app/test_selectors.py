@@ -8,7 +8,7 @@ from django.utils import timezone
 from collections_app.models import Case
 from collections_app.selectors import case_summary, case_timeline, work_queue, work_queue_page
 from collections_app.services import contact_attempt_record, promise_to_pay_create
-from common.dates import local_today
+from common.dates import local_day_bounds, local_today
 from tests.factories import CaseFactory, CreditorFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_queue_orders_promise_due_then_callback_then_new_then_tier_and_amount(te
     high = CaseFactory(team=team, collector=collector, last_contacted_at=contacted, risk_tier="high", overdue_amount=Decimal("5"))
     low_big = CaseFactory(team=team, collector=collector, last_contacted_at=contacted, overdue_amount=Decimal("900"))
     new = CaseFactory(team=team, collector=collector)
-    callback = CaseFactory(team=team, collector=collector, last_contacted_at=contacted, next_action_at=timezone.now() + dt.timedelta(minutes=5))
+    callback = CaseFactory(team=team, collector=collector, last_contacted_at=contacted, next_action_at=local_day_bounds(today)[0] + dt.timedelta(hours=12))  # due today, whatever the clock
     promised = CaseFactory(team=team, collector=collector, last_contacted_at=contacted)
     promise_to_pay_create(case=promised, actor=collector, amount=Decimal("100"), due_date=today)
     CaseFactory(team=team)  # someone else's case is not in the queue
