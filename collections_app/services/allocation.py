@@ -56,11 +56,13 @@ from django.utils.translation import gettext as _
 from common.audit import audit_event_record
 from common.dates import local_day_bounds, local_today
 from common.errors import ConflictError, RuleViolation
+from common.permissions import role_can
 from teams.choices import Role
 from teams.models import Membership, Team, User
 
 from ..choices import RISK_TIER_RANK, AllocationRunStatus, AssignmentReason, CaseStatus, UnallocatedReason
 from ..models import AllocationPolicy, AllocationRun, Assignment, Case, ContactAttempt, Payment
+from ..permissions import ALLOCATION
 from .allocation_balance import (
     STRATEGY, TIER_ACCESS, ZERO, Allotment, Candidate, CollectorState, DealOutcome, allowed_tiers, deal, snake_slots,
     water_fill_quotas,
@@ -76,7 +78,6 @@ logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
 CHUNK_SIZE = 500  # ids per IN (...) clause; SQLite's parameter limit is far above it
 RUN_IN_PROGRESS_WINDOW = dt.timedelta(hours=1)  # CELERY_TASK_TIME_LIMIT: an older "running" row is dead
-RUN_ROLES = {Role.SUPERVISOR, Role.DIRECTOR, Role.ADMINISTRATOR}
 AUDITED_RESULT_KEYS = ("today", "candidates", "assigned", "by_reason", "unallocated", "month_start_regroup")
 
 OPEN_STATUSES = (CaseStatus.OPEN, CaseStatus.ON_HOLD)
@@ -277,7 +278,8 @@ class Router:
 # --- the run ---------------------------------------------------------------------------------------
 
 def _check_may_run(actor: User | None) -> None:
-    if actor is None or actor.is_superuser or actor.role in RUN_ROLES:
+    """The system (``None``) or a role allowed ``run`` in ``permissions.ALLOCATION`` (one table)."""
+    if actor is None or role_can(actor, ALLOCATION, "run"):
         return
     raise RuleViolation(_("Your role cannot run allocation."), rule="role_cannot_run_allocation")
 

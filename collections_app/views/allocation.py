@@ -1,5 +1,5 @@
 """The allocation page: latest runs, the latest run's result per team and collector, the current
-load, and the "Run allocation" button (supervisor, administrator; director reads)."""
+load, and the "Run allocation" button (supervisor; director reads)."""
 from __future__ import annotations
 
 import logging
@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import ApplicationError
 from common.permissions import role_can
-from teams.choices import Role
 from teams.models import Team, User
 
 from ..choices import AllocationRunStatus, UnallocatedReason
@@ -28,19 +27,18 @@ RECENT_RUNS = 8
 IN_PROGRESS = (AllocationRunStatus.PENDING, AllocationRunStatus.RUNNING)
 
 
-def _visible_team_ids(user: User) -> list[int] | None:
-    """``None`` = every team (director, administrator); else the teams the user may read."""
-    if user.is_superuser or user.role in (Role.DIRECTOR, Role.ADMINISTRATOR):
-        return None
+def _visible_team_ids(user: User) -> list[int]:
+    """The teams the user may read (``Team.objects.visible_to``)."""
     return list(Team.objects.visible_to(user).values_list("pk", flat=True))
 
 
-def _scoped_result(run: AllocationRun | None, team_ids: list[int] | None) -> dict[str, Any] | None:
+def _scoped_result(run: AllocationRun | None, team_ids: list[int]) -> dict[str, Any] | None:
     """The run's ``result`` JSON restricted to the user's teams, amounts as ``Decimal`` (CNY)."""
     if run is None or not run.result:
         return None
     result = run.result
-    keep = (lambda row: True) if team_ids is None else (lambda row: row.get("team_id") in team_ids)
+    visible = set(team_ids)
+    keep = lambda row: row.get("team_id") in visible  # noqa: E731
     teams = [
         {**row, "overdue_amount": Decimal(row.get("overdue_amount") or "0"), "new_overdue_amount": Decimal(row.get("new_overdue_amount") or "0")}
         for row in result.get("teams", []) if keep(row)

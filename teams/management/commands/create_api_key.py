@@ -6,7 +6,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from teams.api.keys import api_key_create
+from teams.services import api_key_create
 from teams.models import User
 
 

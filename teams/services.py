@@ -1,4 +1,4 @@
-"""Integration keys: django-rest-knox tokens (stored as a SHA-512 digest; the key itself is shown
+"""Writes for people records. Integration keys: django-rest-knox tokens (stored as a SHA-512 digest; the key itself is shown
 once). Clients send ``Authorization: Token <key>``. Revoke a key by deleting its row in the admin
 (Knox › Auth tokens) or with ``knox``'s logout endpoints."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ from knox.models import AuthToken
 
 from common.audit import audit_event_record
 
-from ..models import User
+from .models import User
 
 
 @transaction.atomic
