@@ -92,3 +92,31 @@ def mask_name(name: str | None) -> str:
     if not name:
         return ""
     return name[0] + "*" * max(1, len(name) - 1)
+
+
+def mask_contact(kind: str, value: str | None) -> str:
+    """A contact point's value by kind: phones ``138****8000``, e-mail ``z***@example.com``,
+    addresses the first six characters (province/city) then ``****`` (``****`` when shorter)."""
+    if not value:
+        return ""
+    if kind in ("mobile", "landline"):
+        return mask_mobile(value)
+    if kind == "email" and "@" in value:
+        local, host = value.split("@", 1)
+        return f"{local[:1]}***@{host}"
+    return value[:6] + "****" if len(value) > 6 else "****"
+
+
+#: An ID-number-looking token: 18 characters (17 digits and a digit or X) or an old 15-digit number.
+_ID_NUMBER_LIKE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+#: A mainland-mobile-looking token, with or without +86 / 86 and separators (``138 0013 8000``).
+_MOBILE_LIKE = re.compile(r"(?<![0-9A-Za-z+])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?![0-9A-Za-z])")
+
+
+def mask_free_text(value: object) -> str:
+    """Free text that may carry identity data (a note, a rejected row's reason): ID-number-looking
+    tokens → ``110105********002X``, mobile-looking tokens → ``138****8000``; the rest unchanged."""
+    if value is None:
+        return ""
+    text = _ID_NUMBER_LIKE.sub(lambda m: mask_id_number(m.group(0)), str(value))
+    return _MOBILE_LIKE.sub(lambda m: mask_mobile(re.sub(r"\D", "", m.group(0))[-11:]), text)

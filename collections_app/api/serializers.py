@@ -24,12 +24,12 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.reverse import reverse
 
-from common.validators import mask_id_number, mask_mobile, mask_name
+from common.validators import mask_contact, mask_free_text, mask_id_number, mask_name
 from teams.api.serializers import TeamRefSerializer, UserRefSerializer
 from teams.choices import Role
 from teams.models import User
 
-from ..choices import Channel, ContactKind, ContactParty, Direction, ProductType
+from ..choices import Channel, ContactParty, Direction, ProductType
 from ..imports.profiles import PROFILES
 from ..models import (
     Account, Assignment, Case, ContactAttempt, ContactPoint, Creditor, Debtor, Payment, Placement, PromiseToPay,
@@ -110,19 +110,6 @@ class MaskedField(serializers.CharField):
         return self.mask(str(value))
 
 
-def mask_contact_value(kind: str, value: str) -> str:
-    """Mask one contact point: phones ``138****8000`` (landlines keep their area code the same
-    way), e-mail ``z***@example.com``, addresses keep the first six characters (province/city)."""
-    if not value:
-        return ""
-    if kind in (ContactKind.MOBILE, ContactKind.LANDLINE):
-        return mask_mobile(value)
-    if kind == ContactKind.EMAIL:
-        local, _sep, domain = value.partition("@")
-        return f"{local[:1]}***@{domain}" if domain else mask_name(value)
-    return value[:6] + "****"
-
-
 class DebtorMaskedSerializer(serializers.ModelSerializer):
     """The debtor as every API caller sees it: masked name and ID number."""
 
@@ -145,7 +132,7 @@ class ContactPointMaskedSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_value(self, obj: ContactPoint) -> str:
-        return mask_contact_value(obj.kind, obj.value)
+        return mask_contact(obj.kind, obj.value)
 
 
 class DebtorDetailMaskedSerializer(DebtorMaskedSerializer):
@@ -304,7 +291,7 @@ class TimelineEntrySerializer(serializers.Serializer):
             return {
                 "id": obj.pk, "channel": obj.channel, "party": obj.party, "result_code": obj.result_code_id,
                 "actor": obj.actor.display_name if obj.actor else None, "duration_seconds": obj.duration_seconds,
-                "note": obj.note,
+                "note": mask_free_text(obj.note),
             }
         if entry.kind == "promise":
             return {"id": obj.pk, "amount": str(obj.amount), "due_date": obj.due_date.isoformat(), "status": obj.status, "paid_amount": str(obj.paid_amount)}
@@ -312,7 +299,7 @@ class TimelineEntrySerializer(serializers.Serializer):
             return {"id": obj.pk, "amount": str(obj.amount), "paid_on": obj.paid_on.isoformat(), "source": obj.source}
         if entry.kind == "assignment":
             return {
-                "id": obj.pk, "collector": obj.collector.display_name, "reason": obj.reason, "note": obj.note,
+                "id": obj.pk, "collector": obj.collector.display_name, "reason": obj.reason, "note": mask_free_text(obj.note),
                 "assigned_by": obj.assigned_by.display_name if obj.assigned_by else None,
             }
         return {
@@ -326,6 +313,7 @@ class TimelineEntrySerializer(serializers.Serializer):
 class ContactAttemptSerializer(serializers.ModelSerializer):
     actor = UserRefSerializer(read_only=True, allow_null=True)
     result_code = serializers.CharField(source="result_code_id", read_only=True)
+    note = MaskedField(mask_free_text)  # notes may quote an ID number or a phone number
 
     class Meta:
         model = ContactAttempt

@@ -29,9 +29,8 @@ def collector_team(collector: User) -> Team | None:
 
 
 def _check_actor_may_assign(actor: User, collector: User, team: Team | None) -> None:
-    """A lead assigns only inside their teams, a supervisor only inside their department."""
-    if actor.is_superuser or actor.role in (Role.ADMINISTRATOR, Role.DIRECTOR):
-        return
+    """A lead assigns only inside their teams, a supervisor only inside their department, a
+    collector only claims for themselves; no other role assigns (``permissions.CASE["assign"]``)."""
     if actor.role == Role.TEAM_LEAD:
         from teams.querysets import led_team_ids
 

@@ -5,14 +5,13 @@ templates never print a raw ID number or phone unless the page was revealed (aud
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
 
-from common.validators import mask_id_number, mask_mobile, mask_name
+from common.validators import mask_contact, mask_free_text, mask_id_number, mask_name
 
 register = template.Library()
 
@@ -50,34 +49,16 @@ def masked_id(value: str | None) -> str:
 
 @register.filter
 def masked_contact(contact_point: Any) -> str:
-    """Mask a :class:`ContactPoint` value by kind: phones ``138****8000``, e-mail ``z***@host``,
-    address: the first 6 characters then ``****``."""
+    """A :class:`ContactPoint`'s value masked by kind (``common.validators.mask_contact``)."""
     if contact_point is None:
         return ""
-    kind, value = contact_point.kind, contact_point.value or ""
-    if kind in ("mobile", "landline"):
-        return mask_mobile(value)
-    if kind == "email" and "@" in value:
-        local, host = value.split("@", 1)
-        return f"{local[:1]}***@{host}"
-    return value[:6] + "****" if len(value) > 6 else "****"
-
-
-#: An ID-number-looking token: 18 characters (17 digits and a digit or X) or an old 15-digit number.
-ID_NUMBER_LIKE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-#: A mainland-mobile-looking token, with or without +86 / 86 and separators (``138 0013 8000``).
-MOBILE_LIKE = re.compile(r"(?<![0-9A-Za-z+])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?![0-9A-Za-z])")
+    return mask_contact(contact_point.kind, contact_point.value)
 
 
 @register.filter
 def masked_text(value: Any) -> str:
-    """Free text that may carry identity data (a rejected file row's reason or account cell, a
-    note): ID-number-looking tokens → ``110105********002X``, mobile-looking tokens →
-    ``138****8000``; everything else unchanged."""
-    if value is None:
-        return ""
-    text = ID_NUMBER_LIKE.sub(lambda m: mask_id_number(m.group(0)), str(value))
-    return MOBILE_LIKE.sub(lambda m: mask_mobile(re.sub(r"\D", "", m.group(0))[-11:]), text)
+    """Free text masked for identity data (``common.validators.mask_free_text``)."""
+    return mask_free_text(value)
 
 
 @register.filter

@@ -267,3 +267,15 @@ def test_promises_list_query_count_does_not_grow_with_rows(api_as, supervisor, c
     with django_assert_max_num_queries(5) as twenty:
         assert len(client.get(PROMISES).json()["results"]) == 20
     assert len(twenty.captured_queries) == len(one.captured_queries)
+
+
+def test_attempt_notes_are_masked_in_the_api(api_as, collector, world):
+    from collections_app.models import ContactAttempt, ResultCode
+
+    ContactAttempt.objects.create(
+        case=world.mine, actor=collector, channel="phone", started_at=timezone.now(), result_code=ResultCode.objects.get(code="WTP"),
+        note="本人说新号码 13800138000，身份证 11010519491231002X",
+    )
+    note = api_as(collector).get(ATTEMPTS).json()["results"][0]["note"]
+    assert "138****8000" in note and "110105********002X" in note
+    assert "13800138000" not in note and "11010519491231002X" not in note
