@@ -316,7 +316,8 @@ def allocation_run(*, run_id: int | None = None, actor: User | None = None, toda
     exception re-raised).
 
     ``run_id=None`` creates the row (``actor`` is then checked as in :func:`allocation_run_create`).
-    ``today`` is the local business date (default: :func:`common.dates.local_today`); it drives the
+    ``today`` is the local business date (default: the run's own ``today``, set when it was
+    requested, or :func:`common.dates.local_today` for a new row); it drives the
     daily cap, the month-start regroup and the no-progress window. Safe to run twice: a succeeded run
     is returned untouched, and a second run finds nothing left to do (assigned cases are sticky).
     Only one run executes at a time (row lock on the :class:`AllocationPolicy` row).
@@ -338,7 +339,7 @@ def allocation_run(*, run_id: int | None = None, actor: User | None = None, toda
         run = AllocationRun.objects.create(requested_by=actor, today=today or local_today(), status=AllocationRunStatus.PENDING)
     else:
         run = AllocationRun.objects.get(pk=run_id)
-    today = today or local_today()
+    today = today or run.today  # the business date it was requested for, even if a worker starts it later
 
     with transaction.atomic():
         run = AllocationRun.objects.select_for_update().get(pk=run.pk)

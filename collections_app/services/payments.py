@@ -122,14 +122,17 @@ def payment_record(
     existing = _existing_payment(case=case, actor=actor, external_ref=external_ref, idempotency_key=idempotency_key, fingerprint=fingerprint)
     if existing is not None:
         return existing, False
+    # Lock first, then check against the locked row: two payments at once cannot both pass the
+    # "more than owed" check on a stale balance.
+    locked = Case.objects.select_for_update().get(pk=case.pk)
     errors: dict[str, list[str]] = {}
     if amount is None or amount <= 0:
         errors["amount"] = [_("The payment amount must be greater than zero.")]
     if paid_on > local_today():
         errors["paid_on"] = [_("A payment cannot be dated in the future.")]
-    elif source != PaymentSource.FEED and paid_on < case.opened_on:
-        errors["paid_on"] = [_("A payment dated %(paid_on)s is before the case was opened (%(opened_on)s).") % {"paid_on": paid_on, "opened_on": case.opened_on}]
-    owed = max(case.overdue_amount, case.outstanding_balance)
+    elif source != PaymentSource.FEED and paid_on < locked.opened_on:
+        errors["paid_on"] = [_("A payment dated %(paid_on)s is before the case was opened (%(opened_on)s).") % {"paid_on": paid_on, "opened_on": locked.opened_on}]
+    owed = max(locked.overdue_amount, locked.outstanding_balance)
     if source != PaymentSource.FEED and amount is not None and amount > owed:
         errors["amount"] = [_("The payment ¥%(amount)s is more than the debtor owes (¥%(owed)s); record overpayments with the creditor.") % {"amount": f"{amount:,.2f}", "owed": f"{owed:,.2f}"}]
     if account is not None and account.case_id != case.pk:
@@ -137,7 +140,6 @@ def payment_record(
     if errors:
         raise ValidationError(errors)
 
-    locked = Case.objects.select_for_update().get(pk=case.pk)
     payment = Payment(
         case=locked, creditor_id=locked.creditor_id, account=account, amount=amount, paid_on=paid_on,
         external_ref=external_ref or None, idempotency_key=idempotency_key or None,

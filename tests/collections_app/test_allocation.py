@@ -654,3 +654,14 @@ def test_real_celery_worker_executes_the_run(team, collector, collector_b, tmp_p
                 worker.wait()
     assert run.status == AllocationRunStatus.SUCCEEDED, log.read_text(errors="replace")[-3000:]
     assert run.result["assigned"] == 6 and all(holders(cases).values())
+
+
+def test_a_run_started_late_keeps_the_business_date_it_was_requested_for(db):
+    import datetime as dt
+
+    from collections_app.models import AllocationRun
+    from collections_app.services.allocation import allocation_run
+
+    requested = dt.date(2024, 1, 31)
+    run = AllocationRun.objects.create(today=requested)
+    assert allocation_run(run_id=run.pk).today == requested
