@@ -169,6 +169,19 @@ def promise_cancel(*, promise: PromiseToPay, actor: User | None, reason: str) ->
     return promise
 
 
+def promise_resolve_overdue(promise: PromiseToPay) -> None:
+    """In memory: an open promise whose due date + grace days has passed is kept (paid ≥
+    promised), partially kept (something paid) or broken, resolved the day after its grace ends
+    (DOMAIN.md "Promise to pay")."""
+    if promise.paid_amount >= promise.amount:
+        promise.status = PromiseStatus.KEPT
+    elif promise.paid_amount > 0:
+        promise.status = PromiseStatus.PARTIALLY_KEPT
+    else:
+        promise.status = PromiseStatus.BROKEN
+    promise.resolved_on = promise.due_date + dt.timedelta(days=promise.grace_days + 1)
+
+
 def promise_mark_overdue_broken(*, today: dt.date | None = None) -> dict[str, int]:
     """Close every open promise whose due date + grace days is before ``today`` (local date).
 
@@ -188,13 +201,7 @@ def promise_mark_overdue_broken(*, today: dt.date | None = None) -> dict[str, in
             promise = PromiseToPay.objects.select_for_update().select_related("case").get(pk=promise_id)
             if promise.status != PromiseStatus.OPEN or promise.due_date + dt.timedelta(days=promise.grace_days) >= today:
                 continue
-            if promise.paid_amount >= promise.amount:
-                promise.status = PromiseStatus.KEPT
-            elif promise.paid_amount > 0:
-                promise.status = PromiseStatus.PARTIALLY_KEPT
-            else:
-                promise.status = PromiseStatus.BROKEN
-            promise.resolved_on = promise.due_date + dt.timedelta(days=promise.grace_days + 1)
+            promise_resolve_overdue(promise)
             promise.save(update_fields=["status", "resolved_on"])
             counts[promise.status] += 1
             if promise.status == PromiseStatus.BROKEN:

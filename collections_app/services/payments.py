@@ -23,7 +23,7 @@ from teams.models import User
 
 from ..choices import CaseStatus, PaymentSource, PromiseStatus
 from ..models import ZERO, Account, Case, CaseBucketHistory, Payment, PromiseToPay
-from .classification import case_classify
+from .classification import Classifier, case_classify
 
 
 def request_fingerprint(data: dict) -> str:
@@ -161,6 +161,7 @@ def payment_record(
     ):
         promise.save(update_fields=["paid_amount", "status", "resolved_on"])
 
+    classifier = Classifier.load()
     update = ["paid_amount", "updated_at"]
     locked.paid_amount += amount
     if source != PaymentSource.FEED:
@@ -179,8 +180,9 @@ def payment_record(
             locked.outstanding_balance = max(ZERO, locked.outstanding_balance - amount)
         update += ["overdue_amount", "outstanding_balance"]
         if locked.overdue_amount == ZERO and locked.status == CaseStatus.OPEN:
-            update += _case_cure(locked, on=paid_on)
-    update += case_classify(case=locked, on=local_today())
+            update += case_cure_fields(locked, on=paid_on, first_bucket=classifier.buckets[0].code)
+            bucket_history_record_cures([locked])
+    update += case_classify(case=locked, on=local_today(), classifier=classifier)
     locked.save(update_fields=update)
     if locked.status == CaseStatus.CURED and locked.collector_id:
         from .assignment import case_unassign
@@ -190,18 +192,30 @@ def payment_record(
     return payment, True
 
 
-def _case_cure(case: Case, *, on: dt.date) -> list[str]:
-    """Nothing is overdue any more: the case is cured and moves to M0 (its bucket history gets an
-    M0 stay from ``on``, as a status feed's cure does). Mutates ``case``; returns changed fields."""
-    CaseBucketHistory.objects.filter(case=case, left_on__isnull=True).update(left_on=on)
-    CaseBucketHistory.objects.create(case=case, bucket="M0", entered_on=on, days_past_due=0 if case.days_past_due is not None else None,
-                                     cycles_delinquent=0 if case.cycles_delinquent is not None else None)
-    case.status, case.cured_on, case.bucket, case.bucket_entered_on = CaseStatus.CURED, on, "M0", on
+def case_cure_fields(case: Case, *, on: dt.date, first_bucket: str) -> list[str]:
+    """In memory: nothing is overdue any more, so ``case`` is cured on ``on`` and moves to the first
+    bucket (M0) with DPD / cycles 0. Returns the changed field names; the bucket history is
+    :func:`bucket_history_record_cures`' job."""
+    case.status, case.cured_on, case.bucket, case.bucket_entered_on = CaseStatus.CURED, on, first_bucket, on
     if case.days_past_due is not None:
         case.days_past_due = 0
     if case.cycles_delinquent is not None:
         case.cycles_delinquent = 0
     return ["status", "cured_on", "bucket", "bucket_entered_on", "days_past_due", "cycles_delinquent"]
+
+
+def bucket_history_record_cures(cases: list[Case]) -> None:
+    """For cured ``cases`` (``cured_on`` set): close each open bucket stay on the cure date and open
+    a stay in the case's new bucket, as a status feed's cure does. Three queries for any number."""
+    by_id = {c.pk: c for c in cases}
+    open_rows = list(CaseBucketHistory.objects.filter(case_id__in=by_id, left_on__isnull=True))
+    for row in open_rows:
+        row.left_on = by_id[row.case_id].cured_on
+    CaseBucketHistory.objects.bulk_update(open_rows, ["left_on"])
+    CaseBucketHistory.objects.bulk_create([
+        CaseBucketHistory(case=c, bucket=c.bucket, entered_on=c.cured_on, days_past_due=c.days_past_due, cycles_delinquent=c.cycles_delinquent)
+        for c in cases
+    ])
 
 
 def _existing_payment(*, case: Case, actor, external_ref, idempotency_key, fingerprint) -> Payment | None:

@@ -225,3 +225,14 @@ def test_generated_attempts_respect_the_contact_policy(seeded):
                 unanswered[(attempt.contact_point_id, local.date())] += 1
     assert connected and max(connected.values()) <= CONTACT_POLICY.max_connected_voice_per_debtor_day
     assert unanswered and max(unanswered.values()) <= CONTACT_POLICY.max_unanswered_per_number_day
+
+
+def test_seeded_cured_cases_are_in_m0_with_a_closed_bucket_history(seeded):
+    from collections_app.models import Case, CaseBucketHistory
+
+    cured = list(Case.objects.filter(status="cured"))
+    assert cured
+    assert {c.bucket for c in cured} == {"M0"}
+    for case in cured[:20]:
+        open_stays = list(CaseBucketHistory.objects.filter(case=case, left_on__isnull=True).values_list("bucket", "entered_on"))
+        assert open_stays == [("M0", case.cured_on)]

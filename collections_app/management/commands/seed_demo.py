@@ -52,7 +52,10 @@ from collections_app.models import (
     Payment, PromiseToPay, ResultCode,
 )
 from collections_app.services.classification import Classifier, TierFacts
-from collections_app.services.payments import accounts_apply_payment, promises_apply_payment
+from collections_app.services.casework import promise_resolve_overdue
+from collections_app.services.payments import (
+    accounts_apply_payment, bucket_history_record_cures, case_cure_fields, promises_apply_payment,
+)
 from common.audit import audit_event_record
 from common.dates import local_today
 from common.validators import id_number_birth_date, id_number_normalize, mobile_normalize
@@ -673,11 +676,9 @@ class DemoSeeder:
         elif outcome == "partial":
             self._pay(draft, max(CENT, _money(promise.amount * Decimal(str(rng.uniform(0.3, 0.7))))), paid_on, integration)
         if promise.status == PromiseStatus.OPEN:  # not kept by the payments above
-            resolved = promise.due_date + dt.timedelta(days=promise.grace_days + 1)
-            promise.status = PromiseStatus.PARTIALLY_KEPT if promise.paid_amount > 0 else PromiseStatus.BROKEN
-            promise.resolved_on = resolved
+            promise_resolve_overdue(promise)
             if promise.status == PromiseStatus.BROKEN:
-                draft.broken_dates.append(resolved)
+                draft.broken_dates.append(promise.resolved_on)
 
     def _pay(self, draft: CaseDraft, amount: Decimal, paid_on: dt.date, integration: User) -> None:
         """A payment from the creditor's system: applied to open promises FIFO (as
@@ -699,7 +700,7 @@ class DemoSeeder:
         case.overdue_amount = sum((a.overdue_amount for a in draft.accounts), ZERO)
         case.outstanding_balance = sum((a.outstanding_balance for a in draft.accounts), ZERO)
         if case.overdue_amount == 0:
-            case.status, case.cured_on = CaseStatus.CURED, paid_on
+            case_cure_fields(case, on=paid_on, first_bucket=self.classifier.buckets[0].code)
 
     def _derive_contact_fields(self, draft: CaseDraft) -> None:
         """A cured case gets no attempts after its cure date; the case's follow-up fields, lost
@@ -718,7 +719,7 @@ class DemoSeeder:
     def _finish_cases(self, drafts: list[CaseDraft], assignments: dict[int, Assignment]) -> int:
         """Save what the history changed: totals, follow-up fields, lost contact, cures (which end
         the assignment, as ``case_unassign`` does) and the re-evaluated risk tier."""
-        ended, cured = [], 0
+        ended, cured = [], []
         for draft in drafts:
             case = draft.case
             case.risk_tier, case.tier_rule = self.classifier.tier_for(TierFacts(
@@ -726,7 +727,7 @@ class DemoSeeder:
                 broken_promise_dates=tuple(draft.broken_dates), lost_contact=case.lost_contact, on=self.today,
             ))
             if case.status == CaseStatus.CURED:
-                cured += 1
+                cured.append(case)
                 assignment = assignments.get(case.pk)
                 if assignment is not None:
                     assignment.ended_at = min(_at(case.cured_on, 18), self.now)
@@ -742,9 +743,11 @@ class DemoSeeder:
         )
         Case.objects.bulk_update(
             [d.case for d in drafts if d.payments],
-            ["status", "cured_on", "overdue_amount", "outstanding_balance", "paid_amount", "risk_tier", "tier_rule", "collector", "version"],
+            ["status", "cured_on", "bucket", "bucket_entered_on", "days_past_due", "cycles_delinquent", "overdue_amount",
+             "outstanding_balance", "paid_amount", "risk_tier", "tier_rule", "collector", "version"],
             batch_size=500,
         )
+        bucket_history_record_cures(cured)
         Case.objects.bulk_update([d.case for d in drafts if d.case.pk in assignments and not d.attempts], ["assigned_at"], batch_size=500)
         Account.objects.bulk_update(
             [a for d in drafts for a in d.accounts if d.payments],
@@ -752,4 +755,4 @@ class DemoSeeder:
             batch_size=500,
         )
         ContactPoint.objects.bulk_update([d.mobile for d in drafts if not d.mobile.is_valid], ["is_valid"])
-        return cured
+        return len(cured)
