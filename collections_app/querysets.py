@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from teams.models import User
 
 ALL_CASES_ROLES = {Role.DIRECTOR}
-CASE_ROLES = {Role.COLLECTOR, Role.TEAM_LEAD, Role.SUPERVISOR, Role.DIRECTOR, Role.ADMINISTRATOR, Role.INTEGRATION_CLIENT}
 
 
 def case_scope_q(user: "User", prefix: str = "") -> Q | None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from django.utils.translation import gettext as _
 
 from common.models import AuditEvent
+from common.validators import id_number_birth_date
 
 from ..choices import CaseStatus, ContactKind, ContactParty, DelinquencyBasis, PaymentSource, PromiseStatus
 from ..models import Account, Assignment, Case, CaseBucketHistory, ContactPoint, Debtor, Payment, PromiseToPay
@@ -230,7 +231,7 @@ class BatchApplier:
             refs_taken[ref] = r.id_number
             pending[key] = len(to_create)
             lines_of.append([r.line])
-            birth = dt.date(int(r.id_number[6:10]), int(r.id_number[10:12]), int(r.id_number[12:14])) if r.id_number else None
+            birth = id_number_birth_date(r.id_number) if r.id_number else None
             to_create.append((r.name, r.id_number, birth, self.creditor_id, ref))
         created = self.writer.insert(Debtor, ("name", "id_number", "birth_date", "source_creditor_id", "customer_ref"),
                                      to_create, with_ids=True)

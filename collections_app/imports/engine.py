@@ -61,6 +61,16 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _row_keys(headers: list[Any]) -> list[str]:
+    """Column keys for stored rows: the trimmed header, ``column n`` for a blank one, and
+    ``header (n)`` for a repeated one, so no cell of a rejected row is lost or overwritten."""
+    keys: list[str] = []
+    for i, header in enumerate(headers):
+        key = str(header if header is not None else "").replace("\ufeff", "").strip() or _("column %(n)s") % {"n": i + 1}
+        keys.append(f"{key} ({i + 1})" if key in keys else key)
+    return keys
+
+
 class ImportRun:
     """One execution of a placement's import. ``counts`` is filled as rows are applied."""
 
@@ -112,7 +122,7 @@ class ImportRun:
                 table.headers, default_as_of=placement.as_of or self.today, today=self.today, date1904=table.date1904,
                 default_product=placement.creditor.default_product,
             )
-            self.headers = [str(h).replace("\ufeff", "").strip() for h in table.headers]
+            self.headers = _row_keys(table.headers)
             with _cyclic_gc_paused():
                 records = self._parse(table.rows, bound, check_damage=table.has_replacement_character)
         finally:
@@ -151,12 +161,24 @@ class ImportRun:
                 self._flush()
             for start in range(0, len(records), self.chunk_rows):
                 chunk = records[start:start + self.chunk_rows]
-                with transaction.atomic():
+                with self._tallies_follow_rollback(), transaction.atomic():
                     self._lock_creditor()
                     for batch in self._batches(chunk):
                         applier.apply(batch)
                     self.processed += len(chunk)
                     self._flush()
+
+    @contextlib.contextmanager
+    def _tallies_follow_rollback(self) -> Iterator[None]:
+        """A chunk that fails is rolled back; so are the counts and pending row errors it added,
+        so the failed placement reports what was really applied."""
+        saved = (Counter(self.counts), Counter(self.skip_reasons), set(self.updated_case_ids), set(self.created_case_ids),
+                 list(self.pending_errors))
+        try:
+            yield
+        except BaseException:
+            self.counts, self.skip_reasons, self.updated_case_ids, self.created_case_ids, self.pending_errors = saved
+            raise
 
     def summary(self) -> dict[str, Any]:
         """The ``Placement.counts`` JSON: the :data:`COUNT_KEYS` counts, ``skip_reasons``
@@ -226,14 +248,11 @@ class ImportRun:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
     def _raw(self, cells: list[Any]) -> dict[str, str]:
-        headers = self.headers
-        if len(cells) == len(headers) and all(type(c) is str for c in cells):
-            return dict(zip(headers, cells))
-        raw = {}
-        for i, cell in enumerate(cells):
-            key = headers[i] if i < len(headers) and headers[i] else _("column %(n)s") % {"n": i + 1}
-            raw[key] = cell_text(cell)
-        return raw
+        """A rejected row as ``{column key: cell text}``; cells past the header get ``column n``."""
+        keys = self.headers
+        if len(cells) > len(keys):
+            keys = keys + [_("column %(n)s") % {"n": i + 1} for i in range(len(keys), len(cells))]
+        return dict(zip(keys, (c if type(c) is str else cell_text(c) for c in cells)))
 
     def _flush(self) -> None:
         """Write the pending row errors and the progress, inside the caller's transaction."""

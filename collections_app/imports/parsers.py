@@ -35,7 +35,7 @@ class FieldError(Exception):
         self.code = code
 
 
-def _blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -43,7 +43,7 @@ def _blank(value: Any) -> bool:
 
 def parse_text(value: Any, *, max_length: int = 255) -> str | None:
     """Trimmed text (ASCII and full-width spaces); numbers from XLSX become their digits."""
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -245,7 +245,7 @@ def parse_id_number(value: Any) -> str | None:
             pass
         else:
             return value
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise FieldError(
@@ -268,7 +268,7 @@ def parse_mobile(value: Any) -> str | None:
 
     Fast path: a bare 11-digit ``1[3-9]…`` number gives ``"+86" + number``, which is exactly what
     ``mobile_normalize`` returns for it (pinned by a test)."""
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -289,7 +289,7 @@ _PRODUCTS = {
 
 def parse_product(value: Any) -> str | None:
     """``loan``/``贷款``/``消费贷`` → loan; ``card``/``信用卡`` → card."""
-    if _blank(value):
+    if is_blank(value):
         return None
     key = str(value).strip().casefold().replace(" ", "_")
     try:

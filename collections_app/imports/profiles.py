@@ -22,7 +22,7 @@ from common.dates import days_past_due
 
 from ..choices import DelinquencyBasis, ProductType
 from .parsers import (
-    FieldError, parse_amount, parse_date, parse_id_number, parse_int, parse_mobile, parse_product, parse_reference,
+    FieldError, is_blank, parse_amount, parse_date, parse_id_number, parse_int, parse_mobile, parse_product, parse_reference,
     parse_text,
 )
 from .readers import FileRefused
@@ -228,7 +228,7 @@ class StandardProfile(Profile):
             basis = DelinquencyBasis.CYCLES
         else:
             basis = DelinquencyBasis.DPD
-            if not any(bound.value(cells, f) not in (None, "") for f in ("days_past_due", "cycles_delinquent", "earliest_due_date")):
+            if all(is_blank(bound.value(cells, f)) for f in ("days_past_due", "cycles_delinquent", "earliest_due_date")):
                 bound.errors.append(_("give days past due (逾期天数), cycles delinquent (逾期期数) or the earliest unpaid due date"))
         principal = get(cells, "overdue_principal", _parse_amount_not_negative)
         interest = get(cells, "overdue_interest", _parse_amount_not_negative)

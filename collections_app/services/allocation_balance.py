@@ -54,8 +54,6 @@ class CollectorState:
     open_cases: int = 0
     open_amount: Decimal = ZERO
     daily_count: int = 0
-    new_cases: int = 0
-    new_amount: Decimal = ZERO
 
     @property
     def remaining_capacity(self) -> int:
@@ -82,16 +80,12 @@ class CollectorState:
         self.open_cases += 1
         self.open_amount += amount
         self.daily_count += 1
-        self.new_cases += 1
-        self.new_amount += amount
 
     def give_back(self, amount: Decimal) -> None:
         """Undo :meth:`receive` (a dealt case moved to someone else in the same deal)."""
         self.open_cases -= 1
         self.open_amount -= amount
         self.daily_count -= 1
-        self.new_cases -= 1
-        self.new_amount -= amount
 
     def release(self, amount: Decimal) -> None:
         self.open_cases -= 1

@@ -21,7 +21,7 @@ PROMISE_BADGE = {
     "broken": "text-bg-danger", "cancelled": "text-bg-secondary",
 }
 PLACEMENT_BADGE = {"pending": "text-bg-secondary", "running": "text-bg-primary", "succeeded": "text-bg-success", "failed": "text-bg-danger"}
-RUN_BADGE = PLACEMENT_BADGE | {"queued": "text-bg-secondary", "done": "text-bg-success", "finished": "text-bg-success", "error": "text-bg-danger"}
+RUN_BADGE = PLACEMENT_BADGE  # allocation runs use the same four statuses as placements
 
 
 @register.filter

@@ -35,10 +35,6 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
-class ScopedGenericViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
-    pass
-
-
 class ScopedListRetrieveCreateViewSet(
     ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):

@@ -151,3 +151,35 @@ def test_case_groups_the_accounts_of_one_debtor(tmp_path, creditor):
     assert case.accounts.count() == 2
     assert case.overdue_amount == Decimal("400.00") and case.bucket == "M3" and case.days_past_due == 70
     assert case.risk_tier == "high" and case.tier_rule == "high_bucket_m3_plus"
+
+
+def test_rejected_row_keeps_every_cell_under_blank_and_repeated_headers(tmp_path, creditor):
+    header = STANDARD_HEADER + ["", "备注", "备注"]
+    placement = import_rows(tmp_path, creditor, [["A9", "张三", "4.40304E+17", "", 10, "100", "", "2024-01-05", "x", "甲", "乙"]], header=header)
+    raw = placement.row_errors.get().raw
+    assert raw["column 9"] == "x" and raw["备注"] == "甲" and raw["备注 (11)"] == "乙"
+
+
+def test_row_whose_delinquency_cells_are_only_spaces_is_rejected_not_taken_as_current(tmp_path, creditor):
+    placement = import_rows(tmp_path, creditor, [["A10", "张三", "", "", "   ", "100", "", "2024-01-05"]])
+    assert placement.counts["rejected"] == 1 and placement.counts["skipped"] == 0
+
+
+def test_a_failed_chunk_takes_its_counts_back_with_its_rows(tmp_path, creditor, settings, monkeypatch):
+    from collections_app.imports import batch as batch_module
+    from collections_app.models import Case
+
+    settings.PLACEMENT_CHUNK_ROWS = 2
+    real_apply, calls = batch_module.BatchApplier.apply, []
+
+    def apply_then_fail(self, records):
+        calls.append(len(records))
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real_apply(self, records)
+
+    monkeypatch.setattr(batch_module.BatchApplier, "apply", apply_then_fail)
+    rows = [[f"B{n}", "张三", "", "", 10, "100", "", "2024-01-05"] for n in range(4)]
+    placement = import_rows(tmp_path, creditor, rows)
+    assert placement.status == "failed"
+    assert Case.objects.count() == placement.counts["cases_created"] == 2
