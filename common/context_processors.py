@@ -1,25 +1,18 @@
 """Template context shared by every page: the navigation the current role may use.
 
 Each link names the permission row that guards its page (``collections_app.permissions`` tables
-and ``collections_app.permissions.PAGES``); a link shows when the user's role is listed in that row
-(a superuser flag widens access, not the navigation).
+and ``collections_app.permissions.PAGES``); a link shows exactly when ``role_can`` would open it.
 """
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-
-def _role_listed(user, table, action: str) -> bool:
-    """The navigation shows a page by the user's *role* being listed for it — no superuser
-    override, so an administrator (superuser or not) is not offered the collector's own queue.
-    Page access itself still follows ``role_can`` (superusers may open everything)."""
-    return user.role in table.get(action, ())
+from common.permissions import role_can
 
 
 def _nav_rows() -> list[tuple[str, object, object, str]]:
-    from collections_app.permissions import ALLOCATION, PLACEMENT
-    from collections_app.permissions import PAGES
+    from collections_app.permissions import ALLOCATION, PAGES, PLACEMENT
 
     return [
         # (url name, label, permission table, action)
@@ -36,7 +29,7 @@ def navigation(request) -> dict:
     if user is not None and user.is_authenticated:
         path = request.path
         for url_name, label, table, action in _nav_rows():
-            if _role_listed(user, table, action):
+            if role_can(user, table, action):
                 url = reverse(url_name)
                 items.append({"url": url, "label": label, "name": url_name, "active": path.startswith(url)})
     return {"nav_items": items}
