@@ -27,7 +27,7 @@ from .. import permissions
 from ..choices import AssignmentReason, PaymentSource
 from ..filters import CaseFilterSet, ContactAttemptFilterSet, PaymentFilterSet, PlacementFilterSet, PromiseToPayFilterSet
 from ..models import Account, Case, ContactAttempt, Creditor, Payment, Placement, PromiseToPay
-from ..selectors import case_summary, case_timeline
+from ..selectors import CASE_LIST_RELATED, case_summary, case_timeline
 from ..services import case_assign, contact_attempt_record, payment_record, promise_cancel, promise_to_pay_create, request_fingerprint
 from ..services.creditors import creditor_create, creditor_update
 from common.exports import csv_download_response
@@ -132,7 +132,7 @@ class CaseViewSet(ListFiltersOnlyMixin, ScopedReadOnlyViewSet):
     serializer_class = s.CaseSerializer
 
     def refine_queryset(self, queryset):
-        queryset = queryset.select_related("debtor", "creditor", "collector", "team")
+        queryset = queryset.select_related(*CASE_LIST_RELATED)
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch("accounts", queryset=Account.objects.order_by("account_number")),
