@@ -2,7 +2,11 @@
 resource; the DRF permission class and the HTML views both read it through :func:`role_can`."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from functools import wraps
+from typing import Any, Callable, Mapping
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 
 from rest_framework.permissions import BasePermission
 
@@ -27,3 +31,18 @@ class RoleActionPermission(BasePermission):
         if action in ("list", "retrieve", "metadata"):
             action = "view"
         return role_can(request.user, table, action)
+
+
+def role_required(table: PermissionTable, action: str) -> Callable:
+    """Anonymous → redirect to the login page; a role without ``action`` in ``table`` → 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: Any, *args: Any, **kwargs: Any):
+            if not role_can(request.user, table, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapper)
+
+    return decorator

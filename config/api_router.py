@@ -6,4 +6,5 @@ app_name = "api"
 urlpatterns = [
     path("", include("collections_app.api.urls")),
     path("", include("teams.api.urls")),
+    path("", include("recruitment.api.urls")),
 ]

@@ -67,3 +67,51 @@ class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignor
     """Django's user manager (create_user, …) with :class:`UserQuerySet` scoping."""
 
     use_in_migrations = True
+
+
+PEOPLE_MANAGER_ROLES = {Role.HR_RECRUITER, Role.DIRECTOR}
+
+
+class TrainingSessionQuerySet(models.QuerySet):
+    def visible_to(self, user: "User") -> "TrainingSessionQuerySet":
+        """HR and director: every session; supervisor: their department's teams and company-wide
+        sessions; team lead: their teams' and company-wide; anyone else: sessions they attend."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.role in PEOPLE_MANAGER_ROLES:
+            return self.all()
+        if user.role == Role.SUPERVISOR:
+            return self.filter(Q(team__department_id=user.department_id) | Q(team__isnull=True) | Q(attendances__user=user)).distinct()
+        if user.role == Role.TEAM_LEAD:
+            return self.filter(Q(team_id__in=led_team_ids(user)) | Q(team__isnull=True) | Q(attendances__user=user)).distinct()
+        if user.role in (Role.ADMINISTRATOR, Role.INTEGRATION_CLIENT):
+            return self.none()
+        return self.filter(attendances__user=user).distinct()
+
+
+class DevelopmentPlanQuerySet(models.QuerySet):
+    def visible_to(self, user: "User") -> "DevelopmentPlanQuerySet":
+        """HR and director: all; supervisor: employees of their department; team lead: their team
+        members; everyone: their own plans."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.role in PEOPLE_MANAGER_ROLES:
+            return self.all()
+        if user.role in (Role.SUPERVISOR, Role.TEAM_LEAD):
+            from .models import User as UserModel
+
+            return self.filter(employee__in=UserModel.objects.visible_to(user))
+        if user.role in (Role.ADMINISTRATOR, Role.INTEGRATION_CLIENT):
+            return self.none()
+        return self.filter(employee=user)
+
+
+class EmployeeFeedbackQuerySet(models.QuerySet):
+    def visible_to(self, user: "User") -> "EmployeeFeedbackQuerySet":
+        """HR: all feedback; anyone else: only what they submitted under their name (anonymous
+        feedback has no author, so only HR sees it)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.role == Role.HR_RECRUITER:
+            return self.all()
+        return self.filter(author=user)

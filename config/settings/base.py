@@ -175,7 +175,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "collections_app.tasks.allocation_run_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    "interview-reminders": {
+        "task": "recruitment.tasks.interview_reminders_send_task",
+        "schedule": crontab(minute=0),
+    },
+    "offers-expire": {
+        "task": "recruitment.tasks.offers_expire_task",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    "candidates-anonymise-rejected": {
+        "task": "recruitment.tasks.candidates_anonymise_rejected_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
+
+# --- Recruitment (issue 3): days a rejected candidate's data is kept before anonymisation (PIPL art. 19, 47)
+RECRUITMENT_RETENTION_DAYS = env.int("RECRUITMENT_RETENTION_DAYS", default=180)
+# Shown to candidates on the careers page and in e-mails.
+COMPANY_NAME = env("COMPANY_NAME", default="示例消费金融有限公司")
 
 # --- REST API
 REST_FRAMEWORK = {

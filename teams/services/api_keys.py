@@ -12,7 +12,7 @@ from knox.models import AuthToken
 
 from common.audit import audit_event_record
 
-from .models import User
+from ..models import User
 
 
 @transaction.atomic

@@ -1,0 +1,2 @@
+"""Recruitment endpoints under /api/v1/ (registered by ``recruitment.api.views``)."""
+urlpatterns: list = []

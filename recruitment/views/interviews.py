@@ -1,0 +1,4 @@
+"""Recruitment pages: interviews (issue 3). Each module owns its urlpatterns; ``recruitment.urls`` joins them."""
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,14 @@
+"""Writes for people records (STYLE.md rule 2), one module per sub-domain; other apps import from
+here (``teams.services.<name>``)."""
+from .api_keys import api_key_create
+from .people import (
+    activity_create, activity_sign_up, activity_signup_cancel, development_goal_add, development_goal_set_status,
+    development_plan_create, feedback_answer, feedback_set_status, feedback_submit,
+)
+from .training import training_attendance_record, training_enrol, training_enrol_onboarding, training_session_create
+
+__all__ = [
+    "activity_create", "activity_sign_up", "activity_signup_cancel", "api_key_create", "development_goal_add",
+    "development_goal_set_status", "development_plan_create", "feedback_answer", "feedback_set_status", "feedback_submit",
+    "training_attendance_record", "training_enrol", "training_enrol_onboarding", "training_session_create",
+]

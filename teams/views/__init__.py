@@ -1,0 +1,1 @@
+"""People pages under /people/ (namespace ``people``), one module per sub-domain."""
