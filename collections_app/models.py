@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.storage import PrivateStorage
+
 from .choices import (
     AllocationRunStatus, AssignmentReason, CaseStatus, Channel, ContactKind, ContactParty, DelinquencyBasis, Direction,
     PaymentSource, PlacementStatus, ProductType, PromiseStatus, RiskTier,
@@ -28,24 +30,6 @@ def money(verbose_name, **kwargs) -> models.DecimalField:
     """CNY amount: up to 9,999,999,999,999,999.99, two decimals."""
     kwargs.setdefault("default", ZERO)
     return models.DecimalField(verbose_name, max_digits=18, decimal_places=2, **kwargs)
-
-
-class PrivateStorage(FileSystemStorage):
-    """File storage under ``settings.PRIVATE_STORAGE_ROOT``, read on every use (so a test or a
-    deployment that changes the setting is obeyed); nothing here has a public URL."""
-
-    @property
-    def base_location(self):  # type: ignore[override]
-        return settings.PRIVATE_STORAGE_ROOT
-
-    @property
-    def location(self):  # type: ignore[override]
-        import os
-
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private files have no URL; serve them through a permission-checked view.")
 
 
 def private_storage() -> FileSystemStorage:

@@ -9,12 +9,11 @@ screening filter). Money is CNY ``Decimal``, monthly gross wage.
 """
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
+
+from common.storage import PrivateStorage
 
 from .choices import (
     ApplicationSource, ApplicationStatus, BackgroundCheckStatus, CheckResult, EducationLevel, HiringRole, Industry,
@@ -24,15 +23,7 @@ from .choices import (
 from .querysets import ApplicationQuerySet, CandidateQuerySet, InterviewQuerySet, JobPostingQuerySet, OfferQuerySet, RequisitionQuerySet
 
 
-class PrivateStorage(LazyObject):
-    """Resumes live under ``PRIVATE_STORAGE_ROOT``/resumes, never under MEDIA_URL; HR downloads
-    them through a scoped, audited view."""
-
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=str(settings.PRIVATE_STORAGE_ROOT), base_url=None)
-
-
-private_storage = PrivateStorage()
+private_storage = PrivateStorage()  # resumes: outside MEDIA_ROOT, served only by a scoped, audited view
 
 
 class Requisition(models.Model):

@@ -46,9 +46,11 @@ def _configuration_defaults(request):
     transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
     if transactional or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         from collections_app.defaults import configuration_defaults_install
+        from recruitment.defaults import email_templates_install
 
         request.getfixturevalue("transactional_db")
         configuration_defaults_install()
+        email_templates_install()
 
 
 @pytest.fixture

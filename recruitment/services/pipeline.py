@@ -1,9 +1,112 @@
-"""Moving applications through a posting's pipeline; candidate e-mails (issue 3 §4)."""
+"""Moving applications through a posting's pipeline; candidate e-mails (issue 3 §4).
+
+Every move writes a ``StageChange`` (who, when, from, to, note) and an audit event, makes the
+application's ``status`` / ``closed_at`` follow the kind of the stage it enters (hired, rejected,
+withdrawn close it; anything else keeps it active) and queues that stage's candidate e-mail once
+the transaction commits (Celery; the console back end by default)."""
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template import Context, Template, TemplateSyntaxError
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from common.audit import audit_event_record
+from common.errors import RuleViolation
 from teams.models import User
 
-from ..models import Application, PipelineStage
+from ..choices import TERMINAL_STAGE_KINDS, ApplicationStatus, InterviewStatus, RefuseReason, StageKind
+from ..models import Application, CandidateEmailTemplate, JobPosting, PipelineStage, StageChange
+
+logger = logging.getLogger(__name__)
+
+# Stage kind → application status; every other kind keeps the application active.
+STATUS_OF_KIND = {
+    StageKind.HIRED: ApplicationStatus.HIRED,
+    StageKind.REJECTED: ApplicationStatus.REJECTED,
+    StageKind.WITHDRAWN: ApplicationStatus.WITHDRAWN,
+}
+_MOVED_FIELDS = ("stage", "stage_id", "status", "closed_at", "stage_entered_at", "refuse_reason", "refuse_note")
+
+
+def posting_stage(posting: JobPosting, kind: str) -> PipelineStage:
+    """The (first) stage of ``kind`` in ``posting``'s pipeline. Raises ``RuleViolation``
+    (``stage_missing``) when the posting has none."""
+    stage = posting.stages.filter(kind=kind).order_by("position", "id").first()
+    if stage is None:
+        raise RuleViolation(
+            _("The posting “%(posting)s” has no “%(kind)s” stage.") % {"posting": posting, "kind": StageKind(kind).label},
+            rule="stage_missing",
+        )
+    return stage
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("stage").get(pk=application.pk)
+
+
+def _refuse_closed(application: Application) -> None:
+    if application.status != ApplicationStatus.ACTIVE:
+        raise RuleViolation(
+            _("This application is closed (%(status)s); it cannot change stage.") % {"status": application.get_status_display()},
+            rule="application_closed",
+        )
+
+
+@transaction.atomic
+def application_enter_stage(
+    *, actor: User | None, application: Application, stage: PipelineStage, note: str = "", verb: str = "application_moved",
+    refuse_reason: str = "", refuse_note: str = "",
+) -> Application:
+    """The one low-level move every verb goes through (``application_move``, ``application_reject``,
+    ``application_withdraw`` and ``hiring.application_hire``, which alone may enter the hired stage):
+    no guard on the target kind beyond "same posting, application still active". Updates the
+    caller's ``application`` instance too and returns it. Entering the stage the application is
+    already in is a no-op (no history row, no e-mail)."""
+    locked = _lock(application)
+    _refuse_closed(locked)
+    if stage.posting_id != locked.posting_id:
+        raise RuleViolation(_("That stage belongs to another posting."), rule="stage_of_other_posting")
+    if stage.pk == locked.stage_id:
+        _copy_moved_fields(locked, application)
+        return application
+    now = timezone.now()
+    from_stage = locked.stage
+    locked.stage = stage
+    locked.stage_entered_at = now
+    locked.status = STATUS_OF_KIND.get(stage.kind, ApplicationStatus.ACTIVE)
+    locked.closed_at = now if stage.kind in TERMINAL_STAGE_KINDS else None
+    fields = ["stage", "stage_entered_at", "status", "closed_at"]
+    if refuse_reason:
+        locked.refuse_reason, locked.refuse_note = refuse_reason, refuse_note
+        fields += ["refuse_reason", "refuse_note"]
+    locked.save(update_fields=fields)
+    StageChange.objects.create(application=locked, from_stage=from_stage, to_stage=stage, actor=actor, note=note, at=now)
+    audit_event_record(
+        actor=actor, verb=verb, target=locked,
+        data={"from_stage": from_stage.name, "to_stage": stage.name, "to_kind": stage.kind, "note": note, "refuse_reason": refuse_reason},
+    )
+    _queue_stage_email(locked.pk, stage.pk)
+    _copy_moved_fields(locked, application)
+    return application
+
+
+def _copy_moved_fields(source: Application, target: Application) -> None:
+    if source is target:
+        return
+    for name in _MOVED_FIELDS:
+        setattr(target, name, getattr(source, name))
+
+
+def _queue_stage_email(application_id: int, stage_id: int) -> None:
+    from ..tasks import candidate_email_send_task
+
+    transaction.on_commit(lambda: candidate_email_send_task.delay(application_id, stage_id))
 
 
 def application_move(*, actor: User | None, application: Application, stage: PipelineStage, note: str = "") -> Application:
@@ -11,21 +114,88 @@ def application_move(*, actor: User | None, application: Application, stage: Pip
     on commit. Refuses (``RuleViolation``): a closed application (``application_closed``), a stage of
     another posting (``stage_of_other_posting``), the hired stage (``hire_through_hire``: use
     ``hiring.application_hire``), rejected/withdrawn (use the verbs below)."""
-    raise NotImplementedError
+    if stage.kind == StageKind.HIRED:
+        raise RuleViolation(_("Hire through the hire action: it creates the account and the onboarding."), rule="hire_through_hire")
+    if stage.kind == StageKind.REJECTED:
+        raise RuleViolation(_("Reject through the reject action, which records the refuse reason."), rule="reject_through_reject")
+    if stage.kind == StageKind.WITHDRAWN:
+        raise RuleViolation(_("Record a withdrawal through the withdraw action."), rule="withdraw_through_withdraw")
+    return application_enter_stage(actor=actor, application=application, stage=stage, note=note)
 
 
+@transaction.atomic
 def application_reject(*, actor: User | None, application: Application, reason: str, note: str = "") -> Application:
-    """Move to the rejected stage with a ``RefuseReason``; closes the application (``closed_at``)."""
-    raise NotImplementedError
+    """Move to the rejected stage with a ``RefuseReason``; closes the application (``closed_at``).
+    Raises ``ValidationError`` (``reason`` not a refuse reason) or ``RuleViolation``
+    (``application_closed``)."""
+    if reason not in RefuseReason.values:
+        raise ValidationError({"reason": _("Choose a refuse reason from the list (got “%(value)s”).") % {"value": reason}})
+    _refuse_closed(application)
+    stage = posting_stage(application.posting, StageKind.REJECTED)
+    return application_enter_stage(
+        actor=actor, application=application, stage=stage, note=note, verb="application_rejected", refuse_reason=reason, refuse_note=note,
+    )
 
 
+@transaction.atomic
 def application_withdraw(*, actor: User | None, application: Application, note: str = "") -> Application:
-    """The candidate withdrew: move to the withdrawn stage, close the application."""
-    raise NotImplementedError
+    """The candidate withdrew: move to the withdrawn stage, close the application. Raises
+    ``RuleViolation`` (``application_closed``)."""
+    _refuse_closed(application)
+    stage = posting_stage(application.posting, StageKind.WITHDRAWN)
+    return application_enter_stage(actor=actor, application=application, stage=stage, note=note, verb="application_withdrawn")
+
+
+def candidate_email_context(application: Application, stage: PipelineStage) -> dict:
+    """What a candidate e-mail template may use: ``candidate_name``, ``posting_title``,
+    ``company_name``, ``stage_name`` and, when the application has a scheduled interview, ``interview``
+    (the latest scheduled round: ``round_name``, ``starts_at``, ``ends_at``, ``location``,
+    ``video_link``)."""
+    interview = application.interviews.filter(status=InterviewStatus.SCHEDULED).order_by("-created_at", "-id").first()
+    return {
+        "candidate_name": application.candidate.name,
+        "posting_title": application.posting.title,
+        "company_name": settings.COMPANY_NAME,
+        "stage_name": stage.name,
+        "interview": interview,
+    }
+
+
+def candidate_email_render(template: CandidateEmailTemplate, context: dict) -> tuple[str, str]:
+    """(subject, body) as plain text: rendered with autoescape off, the subject on one line. Dates
+    are shown in Beijing time and the site's default language (zh-hans). Raises
+    ``TemplateSyntaxError`` for a broken template."""
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
+        subject = Template(template.subject).render(Context(context, autoescape=False))
+        body = Template(template.body).render(Context(context, autoescape=False))
+    return " ".join(subject.split()), body
 
 
 def candidate_email_send(*, application_id: int, stage_id: int) -> bool:
     """Render the active ``CandidateEmailTemplate`` for the stage kind and send it to the candidate
     (Django e-mail; console backend by default). False when there is no active template, no
-    e-mail address, or the application was anonymised. Called by ``candidate_email_send_task``."""
-    raise NotImplementedError
+    e-mail address, or the application was anonymised. Called by ``candidate_email_send_task``.
+
+    Also False when the application has left that stage before the task ran (a stale e-mail such
+    as "we received your application" after an automatic rejection is not sent) or when the
+    template does not render (logged)."""
+    application = (
+        Application.objects.select_related("candidate", "posting", "stage").filter(pk=application_id).first()
+    )
+    stage = PipelineStage.objects.filter(pk=stage_id).first()
+    if application is None or stage is None or application.stage_id != stage.pk:
+        return False
+    candidate = application.candidate
+    if candidate.anonymised_at is not None or not candidate.email:
+        return False
+    template = CandidateEmailTemplate.objects.filter(stage_kind=stage.kind, is_active=True).first()
+    if template is None:
+        return False
+    try:
+        subject, body = candidate_email_render(template, candidate_email_context(application, stage))
+    except TemplateSyntaxError:
+        logger.exception("candidate e-mail template %s does not render", template.stage_kind)
+        return False
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [candidate.email])
+    audit_event_record(actor=None, verb="candidate_email_sent", target=application, data={"stage": stage.name, "stage_kind": stage.kind})
+    return True
