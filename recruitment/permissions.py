@@ -30,11 +30,14 @@ APPLICATION = {
     "partial_update": HR,
     "move": HR,
     "reject": HR,
+    "withdraw": HR,  # record that the candidate withdrew
     "merge": HR,
     "privacy": HR,  # export / delete on request
     "resume": PANEL,
+    "contact": HR,  # full mobile / e-mail / ID number on the page; panel members see them masked
+    "enter": HR,  # the HTML page where HR enters a referral / walk-in (job boards create through the API)
 }
-INTERVIEW = {"view": PANEL, "create": HR, "cancel": HR, "scorecard": PANEL}
+INTERVIEW = {"view": PANEL, "create": HR, "cancel": HR, "scorecard": PANEL, "scorecards": PANEL}
 OFFER = {
     "view": frozenset({R.HR_RECRUITER, R.SUPERVISOR, R.DIRECTOR}),
     "create": HR,

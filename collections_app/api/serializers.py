@@ -16,14 +16,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
 from rest_framework.reverse import reverse
 
+from common.api.fields import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
 from common.validators import mask_contact, mask_free_text, mask_id_number, mask_name
 from teams.api.serializers import TeamRefSerializer, UserRefSerializer
 from teams.choices import Role
@@ -39,47 +38,6 @@ from ..models import (
 #: Amount inputs: CNY, at most 9,999,999,999.99 (QUALITY.md field input 9: three decimal places or
 #: more digits than this are a 400 naming the field, never silently rounded).
 AMOUNT_INPUT = {"max_digits": 12, "decimal_places": 2}
-
-
-# --- scoped related fields ------------------------------------------------------------------------
-
-def _request_user(context: dict[str, Any]):
-    request = context.get("request")
-    return getattr(request, "user", None) or AnonymousUser()
-
-
-class ScopedRelatedFieldMixin:
-    """Resolve the related object through ``scoped_model.objects.visible_to(request.user)``.
-
-    With ``not_found_as_404=True`` an unknown *or* out-of-scope reference raises ``NotFound``
-    (HTTP 404, the body of a missing object); otherwise it is a 400 on the field.
-    """
-
-    def __init__(self, *, scoped_model: Any, not_found_as_404: bool = False, **kwargs: Any) -> None:
-        self.scoped_model = scoped_model
-        self.not_found_as_404 = not_found_as_404
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.scoped_model.objects.visible_to(_request_user(self.context))
-
-    def to_internal_value(self, data):
-        try:
-            return super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            if self.not_found_as_404 and "does_not_exist" in exc.get_codes():
-                raise NotFound() from None
-            raise
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class ScopedPrimaryKeyRelatedField(ScopedRelatedFieldMixin, serializers.PrimaryKeyRelatedField):
-    pass
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class ScopedSlugRelatedField(ScopedRelatedFieldMixin, serializers.SlugRelatedField):
-    pass
 
 
 class CaseReferenceField(ScopedPrimaryKeyRelatedField):

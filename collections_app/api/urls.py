@@ -1,12 +1,8 @@
 """Collections endpoints under ``/api/v1/`` (URL names ``api:<basename>-list`` / ``-detail``).
 
-The API root (``/api/v1/``) lists these and the teams endpoints (collections_app may import teams,
-never the reverse).
+The API root (``/api/v1/``) is built in ``config/api_router.py`` from every app's router.
 """
-from django.urls import path
-from rest_framework.routers import APIRootView, SimpleRouter
-
-from teams.api.urls import router as teams_router
+from rest_framework.routers import SimpleRouter
 
 from . import views
 
@@ -18,8 +14,4 @@ router.register("promises", views.PromiseToPayViewSet, basename="promise")
 router.register("payments", views.PaymentViewSet, basename="payment")
 router.register("creditors", views.CreditorViewSet, basename="creditor")
 
-api_root = APIRootView.as_view(
-    api_root_dict={prefix: f"{basename}-list" for prefix, _viewset, basename in [*router.registry, *teams_router.registry]}
-)
-
-urlpatterns = [path("", api_root, name="api-root"), *router.urls]
+urlpatterns = router.urls

@@ -19,7 +19,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from common.api.viewsets import ScopedListRetrieveCreateViewSet, ScopedReadOnlyViewSet
+from common.api.schema import COMMON_ERRORS, WRITE_ERRORS, error_response
+from common.api.viewsets import ListFiltersOnlyMixin, ScopedListRetrieveCreateViewSet, ScopedReadOnlyViewSet
 from common.errors import ConflictError
 from common.permissions import role_can
 
@@ -34,35 +35,6 @@ from common.exports import csv_download_response
 
 from ..services.placements import placement_create, placement_rejected_rows_csv
 from . import serializers as s
-
-
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(response=ErrorSerializer, description=description)
-
-
-class ErrorBodySerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="The rule or error kind, e.g. validation_error, not_found, stale_case_version")
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The one error shape of the API (``common.api.exceptions``)."""
-
-    error = ErrorBodySerializer()
-
-
-class ListFiltersOnlyMixin:
-    """Query-string filters narrow lists only; a detail lookup or a verb on one object ignores them."""
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
-
-
-COMMON_ERRORS = {401: _error("Not authenticated"), 403: _error("Your role may not do this")}
-WRITE_ERRORS = {**COMMON_ERRORS, 400: _error("Invalid input; `fields` names each field"), 404: _error("Missing or outside your scope")}
 
 
 # --- creditors ------------------------------------------------------------------------------------
@@ -120,7 +92,7 @@ class CreditorViewSet(ScopedListRetrieveCreateViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Cases in your scope (debtor data masked)", responses={200: s.CaseSerializer(many=True), **COMMON_ERRORS}),
-    retrieve=extend_schema(summary="One case with its accounts", responses={200: s.CaseDetailSerializer, **COMMON_ERRORS, 404: _error("Missing or outside your scope")}),
+    retrieve=extend_schema(summary="One case with its accounts", responses={200: s.CaseDetailSerializer, **COMMON_ERRORS, 404: error_response("Missing or outside your scope")}),
 )
 class CaseViewSet(ListFiltersOnlyMixin, ScopedReadOnlyViewSet):
     """Cases (案件) in the caller's scope, filtered by :class:`CaseFilterSet`. Debtor name, ID
@@ -146,7 +118,7 @@ class CaseViewSet(ListFiltersOnlyMixin, ScopedReadOnlyViewSet):
     @extend_schema(
         summary="Open-case count and balances per bucket and tier (same filters as the list)",
         filters=True,
-        responses={200: s.CaseSummarySerializer, **COMMON_ERRORS, 400: _error("Invalid filter")},
+        responses={200: s.CaseSummarySerializer, **COMMON_ERRORS, 400: error_response("Invalid filter")},
     )
     @action(detail=False, methods=["get"])
     def summary(self, request):
@@ -161,8 +133,8 @@ class CaseViewSet(ListFiltersOnlyMixin, ScopedReadOnlyViewSet):
         request=s.CaseAssignInputSerializer,
         responses={
             200: s.AssignmentSerializer, **WRITE_ERRORS,
-            409: _error("stale_case_version: the case changed since you read it (body has current_version); already_assigned"),
-            422: _error("A rule refused it: code names the rule (e.g. lead_assigns_within_team, manual_reassignment_needs_reason)"),
+            409: error_response("stale_case_version: the case changed since you read it (body has current_version); already_assigned"),
+            422: error_response("A rule refused it: code names the rule (e.g. lead_assigns_within_team, manual_reassignment_needs_reason)"),
         },
         examples=[OpenApiExample("Reassign", value={"collector": 12, "note": "Escalated: hard case for a senior", "expected_version": 3}, request_only=True)],
     )
@@ -180,7 +152,7 @@ class CaseViewSet(ListFiltersOnlyMixin, ScopedReadOnlyViewSet):
     @extend_schema(
         summary="The case timeline, newest first",
         parameters=[OpenApiParameter("limit", int, description="At most this many entries (default 200, max 500)")],
-        responses={200: s.TimelineEntrySerializer(many=True), **COMMON_ERRORS, 404: _error("Missing or outside your scope")},
+        responses={200: s.TimelineEntrySerializer(many=True), **COMMON_ERRORS, 404: error_response("Missing or outside your scope")},
     )
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
@@ -210,7 +182,7 @@ class ContactAttemptViewSet(ListFiltersOnlyMixin, ScopedListRetrieveCreateViewSe
     def refine_queryset(self, queryset):
         return queryset.select_related("actor")
 
-    @extend_schema(request=s.ContactAttemptRecordInputSerializer, responses={201: s.ContactAttemptSerializer, **WRITE_ERRORS, 422: _error("A rule refused it (e.g. case_not_open, contact_window, daily_connected_contacts)")})
+    @extend_schema(request=s.ContactAttemptRecordInputSerializer, responses={201: s.ContactAttemptSerializer, **WRITE_ERRORS, 422: error_response("A rule refused it (e.g. case_not_open, contact_window, daily_connected_contacts)")})
     def create(self, request, *args, **kwargs):
         inp = s.ContactAttemptRecordInputSerializer(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
@@ -233,7 +205,7 @@ class PromiseToPayViewSet(ListFiltersOnlyMixin, ScopedListRetrieveCreateViewSet)
     def refine_queryset(self, queryset):
         return queryset.select_related("created_by")
 
-    @extend_schema(request=s.PromiseToPayCreateInputSerializer, responses={201: s.PromiseToPaySerializer, **WRITE_ERRORS, 422: _error("A rule refused it (e.g. case_not_open)")})
+    @extend_schema(request=s.PromiseToPayCreateInputSerializer, responses={201: s.PromiseToPaySerializer, **WRITE_ERRORS, 422: error_response("A rule refused it (e.g. case_not_open)")})
     def create(self, request, *args, **kwargs):
         inp = s.PromiseToPayCreateInputSerializer(data=request.data, context=self.get_serializer_context())
         inp.is_valid(raise_exception=True)
@@ -243,7 +215,7 @@ class PromiseToPayViewSet(ListFiltersOnlyMixin, ScopedListRetrieveCreateViewSet)
     @extend_schema(
         summary="Cancel an open promise (team leads and supervisors)",
         request=s.PromiseToPayCancelInputSerializer,
-        responses={200: s.PromiseToPaySerializer, **WRITE_ERRORS, 422: _error("promise_not_open")},
+        responses={200: s.PromiseToPaySerializer, **WRITE_ERRORS, 422: error_response("promise_not_open")},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
@@ -286,7 +258,7 @@ class PaymentViewSet(ListFiltersOnlyMixin, ScopedListRetrieveCreateViewSet):
             201: OpenApiResponse(s.PaymentSerializer, description="Recorded"),
             200: OpenApiResponse(s.PaymentSerializer, description="Already recorded under this Idempotency-Key or external_ref: the same payment"),
             **WRITE_ERRORS,
-            409: _error("idempotency_key_reused (same key, different body) or external_ref_taken"),
+            409: error_response("idempotency_key_reused (same key, different body) or external_ref_taken"),
         },
         examples=[OpenApiExample("Payment", value={"case": 42, "amount": "1500.00", "paid_on": "2024-01-05", "external_ref": "BANK-20240105-0001"}, request_only=True)],
     )
@@ -366,7 +338,7 @@ class PlacementViewSet(ListFiltersOnlyMixin, ScopedListRetrieveCreateViewSet):
 
     @extend_schema(
         summary="Rejected and skipped rows of a placement, as CSV",
-        responses={(200, "text/csv"): OpenApiTypes.BINARY, **COMMON_ERRORS, 404: _error("Missing or outside your scope")},
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, **COMMON_ERRORS, 404: error_response("Missing or outside your scope")},
     )
     @action(detail=True, methods=["get"], url_path="rejected-rows", renderer_classes=[JSONRenderer, CSVRenderer])
     def rejected_rows(self, request, pk=None):

@@ -40,3 +40,12 @@ class ScopedListRetrieveCreateViewSet(
 ):
     """List and retrieve are declarative; ``create`` is written explicitly by the subclass
     (input serializer → one service → output serializer)."""
+
+
+class ListFiltersOnlyMixin:
+    """Query-string filters narrow lists only; a detail lookup or a verb on one object ignores them."""
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)

@@ -193,6 +193,10 @@ CELERY_BEAT_SCHEDULE = {
 RECRUITMENT_RETENTION_DAYS = env.int("RECRUITMENT_RETENTION_DAYS", default=180)
 # Shown to candidates on the careers page and in e-mails.
 COMPANY_NAME = env("COMPANY_NAME", default="示例消费金融有限公司")
+# Scheme and host of this site, for links in e-mails sent outside a request (e.g. a new hire's first-login link).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Where candidates exercise their PIPL rights (access, correction, deletion); shown in the careers notice.
+RECRUITMENT_PRIVACY_CONTACT = env("RECRUITMENT_PRIVACY_CONTACT", default="hr-privacy@example.com")
 
 # --- REST API
 REST_FRAMEWORK = {
@@ -234,6 +238,15 @@ SPECTACULAR_SETTINGS = {
         "PromiseStatusEnum": "collections_app.choices.PromiseStatus",
         "PlacementStatusEnum": "collections_app.choices.PlacementStatus",
         "ProductTypeEnum": "collections_app.choices.ProductType",
+        "HiringRoleEnum": "recruitment.choices.HiringRole",
+        "PostingStatusEnum": "recruitment.choices.PostingStatus",
+        "ApplicationStatusEnum": "recruitment.choices.ApplicationStatus",
+        "ApplicationSourceEnum": "recruitment.choices.ApplicationSource",
+        "RefuseReasonEnum": "recruitment.choices.RefuseReason",
+        "InterviewStatusEnum": "recruitment.choices.InterviewStatus",
+        "OfferStatusEnum": "recruitment.choices.OfferStatus",
+        "ProposalPartyEnum": "recruitment.choices.ProposalParty",
+        "ContactPartyEnum": "collections_app.choices.ContactParty",  # "party" is also an offer proposal's field
     },
 }
 

@@ -1,4 +1,4 @@
-"""People endpoints under ``/api/v1/`` (read-only); the API root lives in collections_app.api.urls."""
+"""People endpoints under ``/api/v1/`` (read-only); the API root lives in config/api_router.py."""
 from rest_framework.routers import SimpleRouter
 
 from . import views

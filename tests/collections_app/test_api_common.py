@@ -76,7 +76,10 @@ def test_session_login_works_for_the_browsable_api(client, collector, world):
 
 def test_api_root_lists_every_endpoint(api_as, director):
     body = api_as(director).get("/api/v1/").json()
-    assert set(body) == {"placements", "cases", "contact-attempts", "promises", "payments", "creditors", "users", "teams"}
+    assert set(body) == {
+        "placements", "cases", "contact-attempts", "promises", "payments", "creditors", "users", "teams",
+        "postings", "applications", "interviews", "offers",
+    }
     assert body["users"].endswith("/api/v1/users/")
 
 
