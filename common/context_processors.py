@@ -13,6 +13,8 @@ from common.permissions import role_can
 
 def _nav_rows() -> list[tuple[str, object, object, str]]:
     from collections_app.permissions import ALLOCATION, PAGES, PLACEMENT
+    from teams.permissions import ACTIVITY, DEVELOPMENT_PLAN, FEEDBACK, TRAINING
+    from recruitment.permissions import PAGES as RECRUITMENT_PAGES
 
     return [
         # (url name, label, permission table, action)
@@ -20,6 +22,14 @@ def _nav_rows() -> list[tuple[str, object, object, str]]:
         ("collections:team_queue", _("Team queue"), PAGES, "team_queue"),
         ("collections:allocation", _("Allocation"), ALLOCATION, "view"),
         ("collections:placement_list", _("Placements"), PLACEMENT, "view"),
+        # recruitment (recruitment.permissions.PAGES)
+        ("recruitment:home", _("Recruitment"), RECRUITMENT_PAGES, "recruitment_home"),
+        # people pages (teams.permissions)
+        ("people:training_list", _("Training"), TRAINING, "view"),
+        ("people:my_training", _("My training"), TRAINING, "my_training"),
+        ("people:plan_list", _("Development plans"), DEVELOPMENT_PLAN, "view"),
+        ("people:feedback_list", _("Feedback"), FEEDBACK, "view"),
+        ("people:activity_list", _("Activities"), ACTIVITY, "view"),
     ]
 
 

@@ -12,6 +12,24 @@ def candidate_email_send_task(application_id: int, stage_id: int) -> bool:
     return candidate_email_send(application_id=application_id, stage_id=stage_id)
 
 
+@shared_task(time_limit=60, soft_time_limit=50, autoretry_for=(ConnectionError, OSError), retry_backoff=True, max_retries=3)
+def offer_letter_send_task(offer_id: int) -> bool:
+    """E-mail a sent offer's terms to the candidate (``offers.offer_letter_send``); nothing once the
+    offer is no longer sent."""
+    from .services.offers import offer_letter_send
+
+    return offer_letter_send(offer_id=offer_id)
+
+
+@shared_task(time_limit=60, soft_time_limit=50, autoretry_for=(ConnectionError, OSError), retry_backoff=True, max_retries=3)
+def hire_welcome_email_send_task(user_id: int) -> bool:
+    """E-mail a new hire their first-login link (``hiring.hire_welcome_email_send``); nothing once
+    they have chosen a password."""
+    from .services.hiring import hire_welcome_email_send
+
+    return hire_welcome_email_send(user_id=user_id)
+
+
 @shared_task(time_limit=5 * 60, soft_time_limit=4 * 60)
 def interview_reminders_send_task() -> int:
     """Hourly: remind interviewers and candidates of interviews in the next 24 hours."""

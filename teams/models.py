@@ -11,7 +11,7 @@ from .choices import (
     TrainingKind, TrainingResult, TrainingSessionStatus,
 )
 from .querysets import (
-    DevelopmentPlanQuerySet, EmployeeFeedbackQuerySet, ScopedUserManager, TeamQuerySet, TrainingSessionQuerySet,
+    DevelopmentPlanQuerySet, EmployeeFeedbackQuerySet, MembershipQuerySet, ScopedUserManager, TeamQuerySet, TrainingSessionQuerySet,
 )
 
 
@@ -83,6 +83,8 @@ class Membership(models.Model):
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="memberships")
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")

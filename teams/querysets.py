@@ -1,6 +1,7 @@
 """Scoping for people records: ``visible_to(user)`` encodes the role table in PRODUCT.md."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import UserManager
@@ -45,6 +46,13 @@ class UserQuerySet(models.QuerySet):
     def collectors(self) -> "UserQuerySet":
         return self.filter(role=Role.COLLECTOR, is_active=True)
 
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on: "dt.date") -> "MembershipQuerySet":
+        """Memberships in force on the local date ``on``: started (a hire whose start date is still
+        ahead is not yet a member who can be given work) and not ended."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
 
 
 class TeamQuerySet(models.QuerySet):

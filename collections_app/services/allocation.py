@@ -111,10 +111,10 @@ def _daily_counts(today: dt.date) -> dict[int, int]:
 
 def _collector_states(today: dt.date) -> dict[int, CollectorState]:
     """Every collector available for allocation: active user with role collector, a profile, not on
-    leave, an active membership of an active team. Capacity and cap are checked while dealing."""
+    leave, a membership of an active team in force on ``today`` (started, not ended). Capacity and cap are checked while dealing."""
     memberships = (
-        Membership.objects.filter(
-            ended_on__isnull=True, team__is_active=True, user__is_active=True, user__role=Role.COLLECTOR,
+        Membership.objects.current(on=today).filter(
+            team__is_active=True, user__is_active=True, user__role=Role.COLLECTOR,
             user__collector_profile__isnull=False, user__collector_profile__on_leave=False,
         )
         .select_related("user__collector_profile", "team").order_by("user_id")

@@ -47,7 +47,7 @@ def posting_stage(posting: JobPosting, kind: str) -> PipelineStage:
 
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("stage").get(pk=application.pk)
+    return Application.objects.select_for_update(of=("self",)).select_related("stage").get(pk=application.pk)
 
 
 def _refuse_closed(application: Application) -> None:
@@ -87,13 +87,30 @@ def application_enter_stage(
         fields += ["refuse_reason", "refuse_note"]
     locked.save(update_fields=fields)
     StageChange.objects.create(application=locked, from_stage=from_stage, to_stage=stage, actor=actor, note=note, at=now)
+    closed = _close_open_business(locked, now) if stage.kind in (StageKind.REJECTED, StageKind.WITHDRAWN) else {}
     audit_event_record(
         actor=actor, verb=verb, target=locked,
-        data={"from_stage": from_stage.name, "to_stage": stage.name, "to_kind": stage.kind, "note": note, "refuse_reason": refuse_reason},
+        data={
+            "from_stage": from_stage.name, "to_stage": stage.name, "to_kind": stage.kind, "note": note, "refuse_reason": refuse_reason,
+            **closed,
+        },
     )
     _queue_stage_email(locked.pk, stage.pk)
     _copy_moved_fields(locked, application)
     return application
+
+
+def _close_open_business(application: Application, now) -> dict[str, int]:
+    """A rejected or withdrawn application keeps nothing open: its open offer is withdrawn and its
+    scheduled interviews are cancelled (interviewers are not left with a slot for nobody)."""
+    from ..choices import OPEN_OFFER_STATUSES, OfferStatus
+    from ..models import Interview, Offer
+
+    offers = Offer.objects.filter(application=application, status__in=OPEN_OFFER_STATUSES).update(
+        status=OfferStatus.WITHDRAWN, decided_at=now,
+    )
+    interviews = Interview.objects.filter(application=application, status=InterviewStatus.SCHEDULED).update(status=InterviewStatus.CANCELLED)
+    return {"offers_withdrawn": offers, "interviews_cancelled": interviews}
 
 
 def _copy_moved_fields(source: Application, target: Application) -> None:

@@ -220,3 +220,32 @@ def test_templates_are_restored_for_transactional_tests(team, hr, mailoutbox):
     application = make_application(posting, email="t@example.com")
     application_move(actor=hr, application=application, stage=stage_of(posting, StageKind.SCREENING))  # commits: e-mail goes out
     assert [m.to for m in mailoutbox] == [["t@example.com"]]
+
+
+def test_rejecting_withdraws_the_open_offer_and_cancels_scheduled_interviews(hr, team):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from recruitment.choices import InterviewStatus, OfferStatus, RefuseReason
+    from recruitment.models import Interview, Offer
+    from recruitment.services.pipeline import application_reject
+
+    from .factories import future, make_application, make_posting
+
+    application = make_application(make_posting(team, by=hr), stage_kind=StageKind.OFFER)
+    interview = Interview.objects.create(
+        application=application, round_name="复试", starts_at=future(24), ends_at=future(25), location="会议室", scheduled_by=hr,
+    )
+    today = timezone.localdate()
+    offer = Offer.objects.create(
+        application=application, status=OfferStatus.SENT, monthly_wage=Decimal("6000"), probation_months=0,
+        start_on=today, expires_on=today, created_by=hr,
+    )
+
+    application_reject(actor=hr, application=application, reason=RefuseReason.POSITION_FILLED)
+
+    offer.refresh_from_db()
+    interview.refresh_from_db()
+    assert offer.status == OfferStatus.WITHDRAWN and offer.decided_at is not None
+    assert interview.status == InterviewStatus.CANCELLED
