@@ -1,6 +1,7 @@
 """Choices for recruitment (issue 3; DOMAIN.md "Candidate data (PIPL)")."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from teams.choices import Role
 
@@ -26,9 +27,9 @@ class RequisitionStatus(models.TextChoices):
 
 class PostingStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("posting status", "Open")
     PAUSED = "paused", _("Paused")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("posting status", "Closed")
 
 
 class EducationLevel(models.IntegerChoices):
@@ -205,6 +206,6 @@ class BackgroundCheckStatus(models.TextChoices):
 
 
 class CheckResult(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    CLEAR = "clear", _("Clear")
+    PENDING = "pending", pgettext_lazy("background check result", "Pending")
+    CLEAR = "clear", pgettext_lazy("background check result", "Clear")
     ADVERSE = "adverse", _("Adverse")

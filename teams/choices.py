@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -49,7 +50,7 @@ class Attendance(models.TextChoices):
 
 
 class TrainingResult(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("training result", "Pending")
     PASSED = "passed", _("Passed")
     FAILED = "failed", _("Failed")
 
@@ -61,7 +62,7 @@ class DevelopmentPlanStatus(models.TextChoices):
 
 
 class GoalStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("development goal", "Open")
     DONE = "done", _("Done")
     DROPPED = "dropped", _("Dropped")
 
