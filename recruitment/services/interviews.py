@@ -226,14 +226,15 @@ def scorecard_submit(*, interviewer: User, interview: Interview, ratings: dict[s
 
 
 def scorecards_visible_to(*, user: User, interview: Interview) -> QuerySet[Scorecard]:
-    """HR: all scorecards of the interview; an interviewer: none of the others' until they have
-    submitted their own (then all). Anyone else: none."""
+    """An interviewer — HR included when HR sits on the panel — sees none of the others' scorecards
+    until they have submitted their own, then all (independent feedback, Greenhouse's rule). HR not
+    on the panel: all. Anyone else: none."""
     scorecards = Scorecard.objects.filter(interview=interview).select_related("interviewer").order_by("submitted_at", "id")
     if not getattr(user, "is_authenticated", False):
         return scorecards.none()
+    if interview.interviewers.filter(pk=user.pk).exists():
+        return scorecards if scorecards.filter(interviewer=user).exists() else scorecards.none()
     if user.role == Role.HR_RECRUITER:
-        return scorecards
-    if interview.interviewers.filter(pk=user.pk).exists() and scorecards.filter(interviewer=user).exists():
         return scorecards
     return scorecards.none()
 

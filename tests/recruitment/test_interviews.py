@@ -402,3 +402,15 @@ def test_collector_cannot_be_booked_even_with_a_profile(clock, application, hr, 
     collector = make_collector(team, username="c_new")
     with pytest.raises(ValidationError):
         schedule(application, hr, collector)
+
+
+def test_hr_on_the_panel_is_blind_until_their_own_scorecard_is_in(clock, application, panel, hr):
+    lead_li = panel[1]
+    interview = schedule(application, hr, hr, lead_li, start=at(2))
+    scorecard_submit(interviewer=lead_li, interview=interview, ratings=COLLECTOR_RATINGS, recommendation=3)
+
+    assert list(scorecards_visible_to(user=hr, interview=interview)) == []
+
+    scorecard_submit(interviewer=hr, interview=interview, ratings=COLLECTOR_RATINGS, recommendation=4)
+
+    assert scorecards_visible_to(user=hr, interview=interview).count() == 2
