@@ -22,11 +22,13 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
 install: $(VENV)/.installed-run
 install-test: $(VENV)/.installed-test
 
-## make run: install into .venv, migrate, load demo data, serve on http://127.0.0.1:$(PORT)
+## make run: install into .venv, migrate, load demo data (collections, then recruitment and people), serve on http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_recruitment_demo
 	@$(BIN)/python manage.py seed_demo --logins
+	@echo "Public careers page (no login): http://127.0.0.1:$(PORT)/careers/"
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-false} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

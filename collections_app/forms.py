@@ -10,7 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from common.errors import ApplicationError
+from common.forms import BootstrapFormMixin, DateTimeLocalField, form_add_service_error  # noqa: F401 - used by the collections views
 from common.validators import mask_name
 from teams.choices import Role
 from teams.models import User
@@ -18,7 +18,6 @@ from teams.models import User
 from .choices import Channel, ContactParty, Direction
 from .models import Case, ContactPoint, Creditor, ResultCode
 
-DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
 
@@ -27,46 +26,6 @@ def placement_profile_choices() -> list[tuple[str, str]]:
     from .imports.profiles import PROFILES
 
     return [(name, f"{name} · {profile.label}") for name, profile in PROFILES.items()]
-
-
-def form_add_service_error(form: forms.Form, error: ValidationError | ApplicationError) -> None:
-    """Put a service refusal on ``form``: field errors on their fields (unknown fields become
-    form-wide errors), a :class:`RuleViolation`/``ConflictError`` as a form-wide error."""
-    if isinstance(error, ApplicationError):
-        form.add_error(None, error.message)
-        return
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-        return
-    for message in error.messages:
-        form.add_error(None, message)
-
-
-class BootstrapFormMixin:
-    """Bootstrap 5 classes on every widget (small controls), and ``is-invalid`` on fields with errors."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select form-select-sm"
-            else:
-                css = "form-control form-control-sm"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        for name in self.errors:
-            if name in self.fields and "is-invalid" not in self.fields[name].widget.attrs.get("class", ""):
-                self.fields[name].widget.attrs["class"] += " is-invalid"
 
 
 class ContactPointChoiceField(forms.ModelChoiceField):
@@ -105,11 +64,7 @@ class ContactAttemptForm(BootstrapFormMixin, forms.Form):
     result_code = ResultCodeChoiceField(label=_("Result code"), queryset=ResultCode.objects.none(), empty_label=_("— choose —"))
     duration_seconds = forms.IntegerField(label=_("Duration (seconds)"), min_value=0, max_value=24 * 3600, required=False, initial=0)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    next_action_at = forms.DateTimeField(
-        label=_("Next action"), required=False, input_formats=DATETIME_LOCAL_FORMATS,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("Local time (Asia/Shanghai)"),
-    )
+    next_action_at = DateTimeLocalField(label=_("Next action"), required=False, help_text=_("Local time (Asia/Shanghai)"))
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,13 +10,14 @@ ROLE_HOME = {
     Role.SUPERVISOR: "collections:allocation",
     Role.DIRECTOR: "collections:team_queue",
     Role.ADMINISTRATOR: "admin:index",
+    Role.HR_RECRUITER: "recruitment:home",
 }
 
 
 @login_required
 def home(request):
     """Collector → My work queue; lead and director → Team queue; supervisor → Allocation;
-    administrator → /admin/ (configuration and audit log). Roles without a collections page (HR, legal, integration) get the home page."""
+    administrator → /admin/ (configuration and audit log). HR → Recruitment. Roles without a start page (legal, integration) get the home page."""
     target = ROLE_HOME.get(request.user.role)
     if target:
         return redirect(target)

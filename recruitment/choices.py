@@ -20,7 +20,7 @@ class HiringRole(models.TextChoices):
 class RequisitionStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("requisition status", "Rejected")
     FILLED = "filled", _("Filled")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -90,7 +90,7 @@ class StageKind(models.TextChoices):
     OFFER = "offer", _("Offer")
     BACKGROUND_CHECK = "background_check", _("Background check")
     HIRED = "hired", _("Hired")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("application", "Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     CUSTOM = "custom", _("Custom")
 
@@ -101,7 +101,7 @@ TERMINAL_STAGE_KINDS = frozenset({StageKind.HIRED, StageKind.REJECTED, StageKind
 class ApplicationStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     HIRED = "hired", _("Hired")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("application", "Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 

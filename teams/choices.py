@@ -78,7 +78,7 @@ class FeedbackStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     IN_REVIEW = "in_review", _("In review")
     ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("feedback status", "Closed")
 
 
 class ActivityStatus(models.TextChoices):

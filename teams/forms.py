@@ -1,79 +1,17 @@
 """HTML forms of the people pages. Forms only parse and shape input; every rule lives in the
 service the view calls (STYLE.md rule 2), whose ``ValidationError`` / ``RuleViolation`` the view
-puts back on the form with :func:`form_add_service_error`.
-
-(``teams`` comes before ``collections_app`` in the dependency order, so the two small helpers
-below mirror ``collections_app.forms`` instead of importing them.)"""
+puts back on the form with :func:`form_add_service_error`."""
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from common.errors import ApplicationError
+from common.forms import BootstrapFormMixin, DateTimeLocalField, form_add_service_error  # noqa: F401 - used by the people views
 
 from .choices import Attendance, FeedbackKind, Role, TrainingKind, TrainingResult
 from .models import Team, User
-
-DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-
-
-def form_add_service_error(form: forms.Form, error: ValidationError | ApplicationError) -> None:
-    """Put a service refusal on ``form``: field errors on their fields (unknown fields become
-    form-wide errors), a :class:`RuleViolation` as a form-wide error."""
-    if isinstance(error, ApplicationError):
-        form.add_error(None, error.message)
-        return
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-        return
-    for message in error.messages:
-        form.add_error(None, message)
-
-
-class BootstrapFormMixin:
-    """Bootstrap 5 classes on every widget (small controls), and ``is-invalid`` on fields with errors."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.HiddenInput, forms.RadioSelect)):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select form-select-sm"
-            else:
-                css = "form-control form-control-sm"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._mark_invalid()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        self._mark_invalid()
-
-    def _mark_invalid(self) -> None:
-        for name in getattr(self, "_errors", None) or {}:
-            if name in self.fields and "is-invalid" not in self.fields[name].widget.attrs.get("class", ""):
-                self.fields[name].widget.attrs["class"] = f"{self.fields[name].widget.attrs.get('class', '')} is-invalid".strip()
-
-
-class DateTimeLocalField(forms.DateTimeField):
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("input_formats", DATETIME_LOCAL_FORMATS)
-        super().__init__(*args, **kwargs)
-
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:

@@ -8,21 +8,13 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import BootstrapFormMixin, DateTimeLocalField
 from teams.models import User
 
 from ..choices import SCORECARD_ATTRIBUTES, Rating, Recommendation, ScorecardAttribute
-from .base import BootstrapFormMixin
 
-DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 #: Where a service ``RuleViolation`` belongs on the scheduling form.
 SCHEDULE_RULE_FIELDS = {"interviewer_conflict": "interviewers", "interviewer_role": "interviewers"}
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
 class InterviewerField(forms.ModelMultipleChoiceField):
@@ -34,8 +26,8 @@ class InterviewScheduleForm(BootstrapFormMixin, forms.Form):
     """Times are local (Asia/Shanghai) wall-clock times from ``<input type=datetime-local>``."""
 
     round_name = forms.CharField(label=_("Round"), max_length=100, initial=_("First interview"))
-    starts_at = forms.DateTimeField(label=_("Starts at"), input_formats=DATETIME_LOCAL_FORMATS, widget=LocalDateTimeInput())
-    ends_at = forms.DateTimeField(label=_("Ends at"), input_formats=DATETIME_LOCAL_FORMATS, widget=LocalDateTimeInput())
+    starts_at = DateTimeLocalField(label=_("Starts at"))
+    ends_at = DateTimeLocalField(label=_("Ends at"))
     interviewers = InterviewerField(
         label=_("Interviewers"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
         help_text=_("HR recruiters, team leads, supervisors and directors can sit on a panel."),

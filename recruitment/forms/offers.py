@@ -42,7 +42,7 @@ class OfferForm(BootstrapFormMixin, forms.Form):
     )
     probation_wage = forms.DecimalField(
         label=_("Probation monthly wage (CNY)"), required=False, **MONEY,
-        help_text=_("Art. 20: at least 80 % of the monthly wage. Required with a probation period."),
+        help_text=_("Art. 20: at least 80 percent of the monthly wage. Required with a probation period."),
     )
     start_on = forms.DateField(label=_("Start date"), widget=DateInput())
     expires_on = forms.DateField(label=_("Answer by"), widget=DateInput(), help_text=_("On or before the start date."))
@@ -71,7 +71,7 @@ class OfferCounterForm(BootstrapFormMixin, forms.Form):
     monthly_wage = forms.DecimalField(label=_("Monthly wage (CNY)"), **MONEY)
     probation_wage = forms.DecimalField(
         label=_("New probation wage (CNY)"), required=False, **MONEY,
-        help_text=_("Company proposals only; keeps art. 20's 80 % floor after a raise."),
+        help_text=_("Company proposals only; keeps art. 20's 80 percent floor after a raise."),
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 

@@ -216,3 +216,50 @@ def candidate_email_send(*, application_id: int, stage_id: int) -> bool:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [candidate.email])
     audit_event_record(actor=None, verb="candidate_email_sent", target=application, data={"stage": stage.name, "stage_kind": stage.kind})
     return True
+
+
+def _template_check(field: str, value: str) -> str:
+    value = (value or "").strip() if field == "subject" else (value or "")
+    if not value.strip():
+        raise ValidationError({field: _("This field is required.")})
+    try:
+        Template(value)
+    except TemplateSyntaxError as exc:
+        raise ValidationError({field: _("Template error: %(error)s") % {"error": exc}}) from None
+    return value
+
+
+@transaction.atomic
+def candidate_email_template_save(*, actor: User, stage_kind: str, subject: str, body: str, is_active: bool) -> CandidateEmailTemplate:
+    """Create or update the e-mail candidates get on entering a stage of ``stage_kind``. Subject
+    and body are Django templates (placeholders: ``pipeline.candidate_email_context``); a syntax
+    error is refused. Raises ``ValidationError`` (``stage_kind``, ``subject``, ``body``)."""
+    if stage_kind not in StageKind.values:
+        raise ValidationError({"stage_kind": _("Unknown stage kind “%(kind)s”.") % {"kind": stage_kind}})
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, str] = {}
+    for field, value in (("subject", subject), ("body", body)):
+        try:
+            cleaned[field] = _template_check(field, value)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    template = CandidateEmailTemplate.objects.select_for_update().filter(stage_kind=stage_kind).first()
+    created = template is None
+    if created:
+        template = CandidateEmailTemplate(stage_kind=stage_kind)
+    changed = [name for name, value in (("subject", cleaned["subject"]), ("body", cleaned["body"]), ("is_active", bool(is_active)))
+               if getattr(template, name) != value]
+    template.subject, template.body, template.is_active = cleaned["subject"], cleaned["body"], bool(is_active)
+    template.full_clean()
+    if created:
+        template.save()
+    elif changed:
+        template.save(update_fields=[*changed, "updated_at"])
+    if created or changed:
+        audit_event_record(
+            actor=actor, verb="candidate_email_template_saved", target=template,
+            data={"stage_kind": stage_kind, "fields": ["subject", "body", "is_active"] if created else changed},
+        )
+    return template

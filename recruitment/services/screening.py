@@ -205,3 +205,21 @@ def screening_result_reason(result: ScreeningResult) -> str:
             return _("Experience in %(industries)s: %(actual)s months ≥ %(required)s months — %(outcome)s") % values
         return _("Experience in %(industries)s: %(actual)s months < %(required)s months required — %(outcome)s") % values
     return f"{rule.get_kind_display()} — {outcome}"
+
+
+@transaction.atomic
+def screening_rule_delete(*, actor: User, posting: JobPosting, rule: ScreeningRule) -> None:
+    """Delete a rule that has never been evaluated. A rule with stored results is kept, because
+    those results say why applications passed or failed (issue 3 §3): deactivate it instead.
+    Raises ``RuleViolation`` (``rule_of_other_posting`` / ``rule_has_results``)."""
+    rule = ScreeningRule.objects.select_for_update().get(pk=rule.pk)
+    if rule.posting_id != posting.pk:
+        raise RuleViolation(_("That screening rule belongs to another posting."), rule="rule_of_other_posting")
+    if rule.results.exists():
+        raise RuleViolation(
+            _("“%(rule)s” has already screened applications and stays for their results; deactivate it instead.") % {"rule": rule.get_kind_display()},
+            rule="rule_has_results",
+        )
+    pk, kind = rule.pk, rule.kind
+    rule.delete()
+    audit_event_record(actor=actor, verb="screening_rule_deleted", target=posting, data={"rule": pk, "kind": kind})

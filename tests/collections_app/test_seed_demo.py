@@ -62,9 +62,15 @@ def test_second_run_changes_nothing_and_prints_no_secret(seeded):
     assert counts() == before
     assert dict(Case.objects.values_list("pk", "status")) == statuses
     assert "nothing to do" in output
-    assert before["Case"] == N_CASES
+    assert before["Case"] == N_CASES + N_CASES // 50  # plus the placement that arrived after the morning allocation
     assert AuthToken.objects.count() == 0  # keys come from `create_api_key`, never from the seed
     assert "create_api_key integration" in seeded
+
+
+def test_a_placement_arrived_after_the_morning_allocation_awaits_the_supervisor(seeded):
+    waiting = Case.objects.filter(status=CaseStatus.OPEN, collector__isnull=True, team__isnull=True)
+    assert waiting.count() >= N_CASES // 50
+    assert "await allocation" in seeded
 
 
 def test_default_is_about_two_thousand_cases():

@@ -65,6 +65,7 @@ from teams.models import CollectorProfile, Department, Membership, Team, User
 DEMO_PASSWORD = "collections-demo"
 DEFAULT_CASES = 2000
 DEFAULT_SEED = 20250601
+ARRIVALS_SHARE_DIVISOR = 50  # 2 % of the demo cases arrive after the morning allocation
 HISTORY_DAYS = 28
 CENT = Decimal("0.01")
 
@@ -300,9 +301,12 @@ class DemoSeeder:
             drafts = self.generate_portfolio()
             run = self.allocate()
             worked = self.work_history(drafts)
+            # A placement that arrived after this morning's allocation: the supervisor allocates it
+            # from the Allocation page (a collector hired in the demo receives its low-risk cases).
+            arrivals = self.generate_portfolio(n_cases=self.n_cases // ARRIVALS_SHARE_DIVISOR, first_ref=self.n_cases)
             audit_event_record(
                 actor=None, verb="demo_data_seeded", target=self.department,
-                data={"cases": len(drafts), "seed_people_created": created_people, **worked},
+                data={"cases": len(drafts) + len(arrivals), "awaiting_allocation": len(arrivals), "seed_people_created": created_people, **worked},
             )
         placed = sum(1 for d in drafts if d.case.collector_id or d.case.status == CaseStatus.CURED)
         lines = [
@@ -311,6 +315,7 @@ class DemoSeeder:
             f"Allocation run {getattr(run, 'pk', '-')}: {placed} of {len(drafts)} cases placed with a collector.",
             f"History: {worked['attempts']} contact attempts, {worked['promises']} promises, {worked['payments']} payments, "
             f"{worked['cured']} cases cured.",
+            f"{len(arrivals)} cases placed today await allocation (supervisor → Allocation → Run allocation).",
             "Integration API key: python manage.py create_api_key integration",
         ]
         return lines
@@ -365,11 +370,13 @@ class DemoSeeder:
 
     # -- debtors, cases, accounts, contact points, bucket history
 
-    def generate_portfolio(self) -> list[CaseDraft]:
-        n_loan = round(self.n_cases * CREDITORS[0].share)
-        plan = [CREDITORS[0]] * n_loan + [CREDITORS[1]] * (self.n_cases - n_loan)
-        n_shared = min(int(self.n_cases * SHARED_DEBTOR_SHARE), n_loan, self.n_cases - n_loan)
-        debtors = self._make_debtors(self.n_cases - n_shared)
+    def generate_portfolio(self, n_cases: int | None = None, first_ref: int = 0) -> list[CaseDraft]:
+        """``n_cases`` cases (default ``--cases``); account numbers continue after ``first_ref``."""
+        n_cases = self.n_cases if n_cases is None else n_cases
+        n_loan = round(n_cases * CREDITORS[0].share)
+        plan = [CREDITORS[0]] * n_loan + [CREDITORS[1]] * (n_cases - n_loan)
+        n_shared = min(int(n_cases * SHARED_DEBTOR_SHARE), n_loan, n_cases - n_loan)
+        debtors = self._make_debtors(n_cases - n_shared)
         # the last n_shared card cases reuse loan debtors: one case per debtor per creditor
         debtor_of = debtors + debtors[:n_shared]
         Debtor.objects.bulk_create(debtors)
@@ -377,7 +384,7 @@ class DemoSeeder:
         drafts: list[CaseDraft] = []
         points: list[ContactPoint] = []
         seen_points: set[tuple[int, str, str, str]] = set()
-        refs = {spec.code: 0 for spec in CREDITORS}
+        refs = {spec.code: first_ref for spec in CREDITORS}
         for index, spec in enumerate(plan):
             debtor = debtor_of[index]
             refs[spec.code] += 1

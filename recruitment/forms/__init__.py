@@ -1,0 +1,1 @@
+"""Recruitment forms, one module per page family (careers, postings, applications, interviews, offers)."""
