@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import local_day_bounds
+from common.filters import IsoDateFilter
 from teams.models import Team, User
 
 from .choices import CaseStatus, Channel, PaymentSource, PlacementStatus, PromiseStatus, RiskTier
@@ -50,7 +51,7 @@ class CaseFilterSet(filters.FilterSet):
     dpd_max = filters.NumberFilter(label=_("DPD to"), field_name="days_past_due", lookup_expr="lte")
     amount_min = filters.NumberFilter(label=_("Overdue amount from"), field_name="overdue_amount", lookup_expr="gte")
     amount_max = filters.NumberFilter(label=_("Overdue amount to"), field_name="overdue_amount", lookup_expr="lte")
-    next_action_on = filters.DateFilter(label=_("Next action on (local date)"), method="filter_next_action_on")
+    next_action_on = IsoDateFilter(label=_("Next action on (local date)"), method="filter_next_action_on")
     next_action_before = filters.IsoDateTimeFilter(label=_("Next action before"), field_name="next_action_at", lookup_expr="lt")
     next_action_after = filters.IsoDateTimeFilter(label=_("Next action from"), field_name="next_action_at", lookup_expr="gte")
     q = filters.CharFilter(label=_("Search"), method="filter_q")
@@ -76,7 +77,7 @@ class ContactAttemptFilterSet(filters.FilterSet):
     case = filters.ModelChoiceFilter(queryset=_visible_cases)
     channel = filters.MultipleChoiceFilter(choices=Channel.choices)
     result_code = filters.CharFilter(field_name="result_code_id")
-    started_on = filters.DateFilter(method="filter_started_on", label=_("Started on (local date)"))
+    started_on = IsoDateFilter(method="filter_started_on", label=_("Started on (local date)"))
 
     class Meta:
         model = ContactAttempt
@@ -90,8 +91,8 @@ class ContactAttemptFilterSet(filters.FilterSet):
 class PromiseToPayFilterSet(filters.FilterSet):
     case = filters.ModelChoiceFilter(queryset=_visible_cases)
     status = filters.MultipleChoiceFilter(choices=PromiseStatus.choices)
-    due_from = filters.DateFilter(field_name="due_date", lookup_expr="gte")
-    due_to = filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    due_from = IsoDateFilter(field_name="due_date", lookup_expr="gte")
+    due_to = IsoDateFilter(field_name="due_date", lookup_expr="lte")
 
     class Meta:
         model = PromiseToPay
@@ -101,8 +102,8 @@ class PromiseToPayFilterSet(filters.FilterSet):
 class PaymentFilterSet(filters.FilterSet):
     case = filters.ModelChoiceFilter(queryset=_visible_cases)
     source = filters.MultipleChoiceFilter(choices=PaymentSource.choices)
-    paid_from = filters.DateFilter(field_name="paid_on", lookup_expr="gte")
-    paid_to = filters.DateFilter(field_name="paid_on", lookup_expr="lte")
+    paid_from = IsoDateFilter(field_name="paid_on", lookup_expr="gte")
+    paid_to = IsoDateFilter(field_name="paid_on", lookup_expr="lte")
     external_ref = filters.CharFilter()
 
     class Meta:

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import local_day_bounds
+from common.filters import IsoDateFilter
 from teams.models import Team
 
 from .choices import ApplicationSource, ApplicationStatus, HiringRole, InterviewStatus, PostingStatus
@@ -58,8 +59,8 @@ class ApplicationFilterSet(filters.FilterSet):
     source = filters.MultipleChoiceFilter(label=_("Source"), choices=ApplicationSource.choices)
     screening_flagged = filters.BooleanFilter(label=_("Flagged by screening"))
     tag = filters.CharFilter(label=_("Screening tag"), method="filter_tag")
-    applied_from = filters.DateFilter(label=_("Applied from (local date)"), method="filter_applied_from")
-    applied_to = filters.DateFilter(label=_("Applied to (local date)"), method="filter_applied_to")
+    applied_from = IsoDateFilter(label=_("Applied from (local date)"), method="filter_applied_from")
+    applied_to = IsoDateFilter(label=_("Applied to (local date)"), method="filter_applied_to")
     q = filters.CharFilter(label=_("Name, mobile or e-mail"), method="filter_q")
 
     class Meta:
@@ -114,8 +115,8 @@ class InterviewFilterSet(filters.FilterSet):
     (the interviews the caller sits on)."""
 
     status = filters.MultipleChoiceFilter(label=_("Status"), choices=InterviewStatus.choices)
-    date_from = filters.DateFilter(label=_("From (local date)"), method="filter_from")
-    date_to = filters.DateFilter(label=_("To (local date)"), method="filter_to")
+    date_from = IsoDateFilter(label=_("From (local date)"), method="filter_from")
+    date_to = IsoDateFilter(label=_("To (local date)"), method="filter_to")
     mine = filters.BooleanFilter(label=_("Only mine"), method="filter_mine")
 
     class Meta:

@@ -11,6 +11,8 @@ from django.db.models import Q
 
 from teams.choices import Role
 
+from .choices import InterviewStatus
+
 if TYPE_CHECKING:
     from teams.models import User
 
@@ -41,10 +43,13 @@ class RequisitionQuerySet(models.QuerySet):
 
 class JobPostingQuerySet(models.QuerySet):
     def published(self) -> "JobPostingQuerySet":
-        """What /careers/ and the public API list: open postings."""
+        """What /careers/ and the public API list: open postings whose closing date (local) has not
+        passed."""
+        from common.dates import local_today
+
         from .choices import PostingStatus
 
-        return self.filter(status=PostingStatus.OPEN)
+        return self.filter(Q(closes_on__isnull=True) | Q(closes_on__gte=local_today()), status=PostingStatus.OPEN)
 
     def visible_to(self, user: "User") -> "JobPostingQuerySet":
         """HR and director: every posting in any status; supervisor: their department's; others
@@ -63,7 +68,8 @@ class ApplicationQuerySet(models.QuerySet):
         if _is(user, Role.HR_RECRUITER):
             return self.all()
         if _is(user, Role.TEAM_LEAD, Role.SUPERVISOR, Role.DIRECTOR):
-            return self.filter(Q(interviews__interviewers=user) | _approver_q(user, "offers__")).distinct()
+            on_panel = Q(interviews__interviewers=user) & ~Q(interviews__status=InterviewStatus.CANCELLED)
+            return self.filter(on_panel | _approver_q(user, "offers__")).distinct()
         return self.none()
 
 

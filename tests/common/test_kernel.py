@@ -85,3 +85,21 @@ def test_production_settings_refuse_to_start_without_secrets():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr or "ImproperlyConfigured" in result.stderr
+
+
+def test_iso_date_filter_refuses_an_ambiguous_date_even_in_english():
+    import django_filters
+    from django.utils import translation
+
+    from common.filters import IsoDateFilter
+
+    class Dates(django_filters.FilterSet):
+        on = IsoDateFilter(method=lambda qs, name, value: qs)
+
+    from teams.models import User
+
+    with translation.override("en"):
+        ambiguous = Dates({"on": "01/05/2024"}, queryset=User.objects.none())
+        iso = Dates({"on": "2024-01-05"}, queryset=User.objects.none())
+        assert not ambiguous.is_valid() and "on" in ambiguous.errors
+        assert iso.is_valid()

@@ -399,3 +399,18 @@ def test_integration_client_cannot_sign_up(activity, integration):
         with pytest.raises(RuleViolation):
             activity_sign_up(user=integration, activity=activity)
     assert not activity.signups.exists()
+
+
+def test_people_records_are_not_editable_in_the_admin(db):
+    """The administrator holds configuration and the audit log (PRODUCT.md): employee feedback and
+    development plans are not in the admin; training sessions and activities are read-only there, so a
+    result can only be recorded through the service (which ends onboarding and audits)."""
+    from django.contrib import admin as django_admin
+
+    from teams.models import DevelopmentPlan, EmployeeFeedback, TeamActivity, TrainingSession
+
+    registry = django_admin.site._registry
+    assert EmployeeFeedback not in registry and DevelopmentPlan not in registry
+    for model in (TrainingSession, TeamActivity):
+        model_admin = registry[model]
+        assert not model_admin.has_change_permission(request=None) and not model_admin.has_add_permission(request=None)
