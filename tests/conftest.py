@@ -38,6 +38,24 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _celery_eager_unless_real_worker(request):
+    """Tasks run in-process (eager) in every test but those marked ``redis``, which start a real
+    worker: with REDIS_URL set the app would otherwise queue to Redis and wait for a worker that
+    only those tests start."""
+    from config.celery_app import app
+
+    if "redis" in request.keywords:
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _configuration_defaults(request):
     """Transactional tests (live server, threads, a real worker) run on a database that an earlier
     transactional test flushed, which removes migration-installed rows: put the default buckets,
