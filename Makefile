@@ -30,7 +30,7 @@ run: install
 	@$(BIN)/python manage.py seed_demo --logins
 	@echo "Public careers page (no login): http://127.0.0.1:$(PORT)/careers/"
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-false} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-false} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: install what the tests need and run them (SQLite + eager Celery unless DATABASE_URL/REDIS_URL are set)
 test: install-test

@@ -138,14 +138,8 @@ def interview_schedule(
         # the move queues the interview-stage e-mail (its context carries this interview)
         pipeline.application_move(actor=actor, application=application, stage=interview_stage, note=interview.round_name)
     elif interview_stage is not None and application.stage_id == interview_stage.pk:
-        _queue_interview_email(application.pk, interview_stage.pk)  # a further round: same template, new details
+        pipeline.candidate_email_queue(application.pk, interview_stage.pk)  # a further round: same template, new details
     return interview
-
-
-def _queue_interview_email(application_id: int, stage_id: int) -> None:
-    from ..tasks import candidate_email_send_task
-
-    transaction.on_commit(lambda: candidate_email_send_task.delay(application_id, stage_id))
 
 
 @transaction.atomic
@@ -174,10 +168,16 @@ def scorecard_submit(*, interviewer: User, interview: Interview, ratings: dict[s
     """Submit (once) the interviewer's scorecard: every attribute of the posting's role rated 1–4
     (no neutral), a recommendation 1–4. Raises ``ValidationError`` (missing/unknown attribute,
     out-of-scale rating) or ``RuleViolation`` (``not_on_panel``, ``scorecard_already_submitted``,
-    ``interview_cancelled``). Marks the interview completed once every interviewer submitted."""
+    ``interview_cancelled``, ``interview_not_started``). Marks the interview completed once every interviewer submitted."""
     interview = Interview.objects.select_for_update().select_related("application__posting").get(pk=interview.pk)
     if interview.status == InterviewStatus.CANCELLED:
         raise RuleViolation(_("This interview was cancelled; it takes no scorecards."), rule="interview_cancelled")
+    if interview.starts_at > timezone.now():
+        raise RuleViolation(
+            _("This interview has not started yet (it starts %(when)s); scorecards come in once it has taken place.")
+            % {"when": timezone.localtime(interview.starts_at).strftime("%Y-%m-%d %H:%M")},
+            rule="interview_not_started",
+        )
     panel_ids = set(interview.interviewers.values_list("pk", flat=True))
     if getattr(interviewer, "pk", None) not in panel_ids:
         raise RuleViolation(_("Only the interviewers of this round submit scorecards for it."), rule="not_on_panel")

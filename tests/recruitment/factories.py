@@ -72,3 +72,14 @@ def make_application(
 
 def future(hours: int = 48) -> dt.datetime:
     return timezone.now() + dt.timedelta(hours=hours)
+
+
+def took_place(interview):
+    """Move ``interview`` into the past (it ended an hour ago), as it must be before its scorecards
+    come in (rule ``interview_not_started``); returns it refreshed."""
+    from recruitment.models import Interview
+
+    now = timezone.now()
+    Interview.objects.filter(pk=interview.pk).update(starts_at=now - dt.timedelta(hours=2), ends_at=now - dt.timedelta(hours=1))
+    interview.refresh_from_db()
+    return interview

@@ -12,7 +12,7 @@ from recruitment.choices import COLLECTOR_ATTRIBUTES, InterviewStatus
 from recruitment.models import Interview, Scorecard
 
 from .api_fixtures import error_of, ids, rworld, token_client  # noqa: F401 - fixtures
-from .factories import future
+from .factories import future, took_place
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +198,7 @@ def test_hr_cancels_an_interview_once(api_as, hr, rworld):
 # --- scorecards -----------------------------------------------------------------------------------
 
 def test_others_scorecards_stay_hidden_until_ones_own_is_in(api_as, hr, lead, supervisor, rworld):
+    took_place(rworld.interview)
     rworld.interview.interviewers.add(supervisor)
     as_lead, as_supervisor = api_as(lead), api_as(supervisor)
     submitted = as_lead.post(detail(rworld.interview, "scorecard"), {"ratings": RATINGS, "recommendation": 4, "notes": "普通话清晰"}, format="json")
@@ -216,6 +217,7 @@ def test_others_scorecards_stay_hidden_until_ones_own_is_in(api_as, hr, lead, su
 
 
 def test_a_second_scorecard_is_422(api_as, lead, rworld):
+    took_place(rworld.interview)
     client = api_as(lead)
     assert client.post(detail(rworld.interview, "scorecard"), {"ratings": RATINGS, "recommendation": 3}, format="json").status_code == 201
     again = client.post(detail(rworld.interview, "scorecard"), {"ratings": RATINGS, "recommendation": 3}, format="json")
@@ -225,6 +227,7 @@ def test_a_second_scorecard_is_422(api_as, lead, rworld):
 
 
 def test_hr_not_on_the_panel_cannot_submit_a_scorecard(api_as, hr, rworld):
+    took_place(rworld.interview)
     response = api_as(hr).post(detail(rworld.interview, "scorecard"), {"ratings": RATINGS, "recommendation": 3}, format="json")
     assert response.status_code == 422
     assert error_of(response)["code"] == "not_on_panel"
@@ -239,6 +242,7 @@ def test_hr_not_on_the_panel_cannot_submit_a_scorecard(api_as, hr, rworld):
     ],
 )
 def test_an_incomplete_or_out_of_scale_scorecard_is_400(api_as, lead, rworld, ratings, recommendation, field):
+    took_place(rworld.interview)
     response = api_as(lead).post(detail(rworld.interview, "scorecard"), {"ratings": ratings, "recommendation": recommendation}, format="json")
     assert response.status_code == 400
     assert field in error_of(response)["fields"]

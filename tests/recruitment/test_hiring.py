@@ -32,7 +32,7 @@ from teams.models import CollectorProfile, Membership, User
 from teams.services import training_attendance_record
 from tests.factories import CaseFactory, UserFactory, make_collector, valid_id_number
 
-from .factories import make_application, make_posting, stage_of
+from .factories import make_application, make_posting, stage_of, took_place
 from .later_stages import BEIJING, TODAY, accepted_offer, at, clock, cleared, interviewed_application, offer_terms, schedule  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_posting_to_working_collector_chain(
     application = make_application(posting, name="陈晨", email="chen.chen@example.com", id_number=valid_id_number(), months_collection=12)
 
     # interview and scorecards
-    interview = schedule(application, hr, hr, lead, start=at(3))
+    interview = took_place(schedule(application, hr, hr, lead, start=at(3)))
     for interviewer in (lead, hr):
         scorecard_submit(interviewer=interviewer, interview=interview, ratings=RATINGS, recommendation=4)
     interview.refresh_from_db()

@@ -17,7 +17,7 @@ from recruitment.services.pipeline import application_reject
 from teams.choices import Role
 from tests.factories import make_collector
 
-from .factories import make_application, make_posting, stage_of
+from .factories import make_application, make_posting, stage_of, took_place
 from .later_stages import NOW, at, clock, panel_member, schedule  # noqa: F401 - clock is a fixture
 
 pytestmark = pytest.mark.django_db
@@ -255,7 +255,8 @@ def test_simultaneous_bookings_of_one_interviewer_one_wins(team, hr):
 
 @pytest.fixture
 def interview(clock, application, panel, hr):
-    return schedule(application, hr, *panel, start=at(2))
+    """A round that has taken place (scorecards come in afterwards)."""
+    return took_place(schedule(application, hr, *panel, start=at(2)))
 
 
 def test_scorecard_is_stored_with_every_attribute_of_the_role(interview, panel):
@@ -295,7 +296,7 @@ def test_scorecard_refuses_missing_and_unknown_attributes(interview, panel):
 
 def test_team_lead_posting_asks_for_leadership_attributes(clock, team, hr):
     posting = make_posting(team, role=HiringRole.TEAM_LEAD, title="催收组长", by=hr)
-    interview = schedule(make_application(posting), hr, hr, start=at(2))
+    interview = took_place(schedule(make_application(posting), hr, hr, start=at(2)))
 
     with pytest.raises(ValidationError):
         scorecard_submit(interviewer=hr, interview=interview, ratings=COLLECTOR_RATINGS, recommendation=3)
@@ -303,6 +304,14 @@ def test_team_lead_posting_asks_for_leadership_attributes(clock, team, hr):
         interviewer=hr, interview=interview, ratings={**COLLECTOR_RATINGS, "team_leadership": 4, "coaching": 3}, recommendation=4,
     )
     assert set(card.ratings) == set(COLLECTOR_RATINGS) | {"team_leadership", "coaching"}
+
+
+def test_scorecard_refused_before_the_interview_has_started(clock, application, panel, hr):
+    upcoming = schedule(application, hr, *panel, start=at(2))
+    with pytest.raises(RuleViolation) as refused:
+        scorecard_submit(interviewer=hr, interview=upcoming, ratings=COLLECTOR_RATINGS, recommendation=3)
+    assert refused.value.rule == "interview_not_started"
+    assert not upcoming.scorecards.exists()
 
 
 def test_scorecard_once_per_interviewer(interview, panel):
@@ -351,7 +360,7 @@ def test_hr_sees_every_scorecard_even_off_the_panel(clock, application, panel, t
     from tests.factories import UserFactory
 
     lead_li = panel[1]
-    interview = schedule(application, hr, lead_li, start=at(2))
+    interview = took_place(schedule(application, hr, lead_li, start=at(2)))
     scorecard_submit(interviewer=lead_li, interview=interview, ratings=COLLECTOR_RATINGS, recommendation=3)
     other_hr = UserFactory(username="hr2", role=Role.HR_RECRUITER)
 
@@ -406,7 +415,7 @@ def test_collector_cannot_be_booked_even_with_a_profile(clock, application, hr, 
 
 def test_hr_on_the_panel_is_blind_until_their_own_scorecard_is_in(clock, application, panel, hr):
     lead_li = panel[1]
-    interview = schedule(application, hr, hr, lead_li, start=at(2))
+    interview = took_place(schedule(application, hr, hr, lead_li, start=at(2)))
     scorecard_submit(interviewer=lead_li, interview=interview, ratings=COLLECTOR_RATINGS, recommendation=3)
 
     assert list(scorecards_visible_to(user=hr, interview=interview)) == []

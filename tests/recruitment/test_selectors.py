@@ -12,7 +12,7 @@ from recruitment.services.interviews import scorecard_submit
 from recruitment.services.pipeline import application_reject, application_withdraw
 from recruitment.services.screening import application_screen, screening_rules_install_defaults
 
-from .factories import make_application, make_posting, stage_of
+from .factories import make_application, make_posting, stage_of, took_place
 from .later_stages import at, clock  # noqa: F401 - clock is a fixture
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_interview_list_puts_upcoming_first_soonest_on_top_then_past_latest_on_t
 
 
 def test_interview_list_scopes_and_annotates_my_scorecard(clock, hr, lead, other_lead, mine, theirs):
-    with_lead = _panel(mine, lead)
+    with_lead = took_place(_panel(mine, lead))
     _panel(theirs, other_lead, start=at(30), end=at(31))
     scorecard_submit(interviewer=lead, interview=with_lead, ratings=RATINGS, recommendation=3)
     rows = list(selectors.interview_list(user=lead))

@@ -16,7 +16,7 @@ from recruitment.services.screening import screening_rules_install_defaults
 from teams.choices import Role
 from tests.factories import UserFactory
 
-from .factories import make_application, make_posting
+from .factories import make_application, make_posting, took_place
 from .later_stages import at, clock  # noqa: F401 - clock is a fixture
 from .test_views_applications import client_as  # noqa: F401 - fixture
 
@@ -220,6 +220,7 @@ def test_detail_for_hr_shows_full_contacts_and_the_cancel_button(clock, client_a
 
 
 def test_scorecard_submit_saves_the_ratings(clock, client_as, lead, interview):
+    took_place(interview)
     data = {f"rating_{k}": v for k, v in RATINGS.items()} | {"recommendation": 3, "notes": "普通话标准，抗压一般"}
     response = client_as(lead).post(reverse("recruitment:scorecard_submit", args=[interview.pk]), data)
     assert response.status_code == 302
@@ -242,6 +243,7 @@ def test_scorecard_with_a_neutral_or_out_of_scale_rating_is_refused(clock, clien
 
 
 def test_others_feedback_is_hidden_until_you_submit_yours(clock, client_as, lead, second_lead, interview):
+    took_place(interview)
     scorecard_submit(interviewer=lead, interview=interview, ratings=RATINGS, recommendation=4, notes="A 的意见：沟通清晰")
     client_b = client_as(second_lead)
     before = client_b.get(reverse("recruitment:interview_detail", args=[interview.pk])).content.decode()
@@ -258,12 +260,14 @@ def test_others_feedback_is_hidden_until_you_submit_yours(clock, client_as, lead
 
 
 def test_hr_reads_every_scorecard(clock, client_as, hr, lead, interview):
+    took_place(interview)
     scorecard_submit(interviewer=lead, interview=interview, ratings=RATINGS, recommendation=4, notes="A 的意见")
     body = client_as(hr).get(reverse("recruitment:interview_detail", args=[interview.pk])).content.decode()
     assert "A 的意见" in body and "Strong yes" in body
 
 
 def test_second_submission_is_refused_with_the_rule(clock, client_as, lead, interview):
+    took_place(interview)
     scorecard_submit(interviewer=lead, interview=interview, ratings=RATINGS, recommendation=4)
     data = {f"rating_{k}": v for k, v in RATINGS.items()} | {"recommendation": 1}
     response = client_as(lead).post(reverse("recruitment:scorecard_submit", args=[interview.pk]), data, follow=True)

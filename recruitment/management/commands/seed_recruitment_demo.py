@@ -699,6 +699,8 @@ class RecruitmentSeeder:
             True: ("表达清晰，熟悉M1阶段的沟通节奏，对联系时段和第三方规则回答准确。", "抗压表现好，情景模拟中能稳定情绪并引导承诺还款。"),
             False: ("沟通尚可，催收经验较少，需要系统的合规培训。", "服务意识不错，面对强硬客户时应对略显生硬。"),
         }
+        # the round took place: its time moves into the past before its scorecards come in
+        Interview.objects.filter(pk=interview.pk).update(starts_at=when - dt.timedelta(hours=1), ends_at=when)
         for index, interviewer in enumerate(self._panel(application)):
             if weak:
                 ratings = {a: self.rng.choice((1, 2)) for a in attributes}
@@ -712,7 +714,6 @@ class RecruitmentSeeder:
             interviews.scorecard_submit(
                 interviewer=interviewer, interview=interview, ratings=ratings, recommendation=recommendation, notes=note,
             )
-        Interview.objects.filter(pk=interview.pk).update(starts_at=when - dt.timedelta(hours=1), ends_at=when)
         for minutes, scorecard in enumerate(Scorecard.objects.filter(interview=interview).order_by("pk"), start=1):
             Scorecard.objects.filter(pk=scorecard.pk).update(submitted_at=when + dt.timedelta(minutes=10 * minutes))
 
