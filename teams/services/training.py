@@ -125,7 +125,8 @@ def training_attendance_record(
     """Record attendance and/or result (HR or the session's trainer). A ``passed`` result of an
     onboarding session clears the attendee's ``CollectorProfile.in_onboarding`` (onboarding ends),
     audited. Raises ``RuleViolation`` (``training_recorder``) for anyone else, ``ValidationError``
-    for a score over 100 or a result for someone marked absent."""
+    for a score over 100 or a result for someone not marked present (passing a session one did not
+    attend would end onboarding without training)."""
     attendance = TrainingAttendance.objects.select_for_update().select_related("session", "user").get(pk=attendance.pk)
     session = attendance.session
     if not training_can_record(actor, session):
@@ -153,10 +154,8 @@ def training_attendance_record(
             raise ValidationError({"result": [_("Unknown result value.")]})
         attendance.result = result
         fields.append("result")
-    if attendance.attendance in (Attendance.ABSENT, Attendance.EXCUSED) and (
-        attendance.result != TrainingResult.PENDING or (score is not None)
-    ):
-        raise ValidationError({"result": [_("An attendee marked absent or excused cannot have a result or a score.")]})
+    if attendance.attendance != Attendance.PRESENT and (attendance.result != TrainingResult.PENDING or (score is not None)):
+        raise ValidationError({"result": [_("Only an attendee marked present can have a result or a score: record the attendance first.")]})
     if "result" in fields or "score" in fields:
         attendance.result_recorded_at = timezone.now()
         fields.append("result_recorded_at")

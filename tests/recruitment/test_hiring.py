@@ -27,7 +27,7 @@ from recruitment.services.interviews import scorecard_submit
 from recruitment.services.offers import (
     background_check_consent_record, background_check_result_record, offer_create, offer_record_decision, offer_send,
 )
-from teams.choices import ExperienceLevel, Role, TrainingKind, TrainingResult
+from teams.choices import Attendance, ExperienceLevel, Role, TrainingKind, TrainingResult
 from teams.models import CollectorProfile, Membership, User
 from teams.services import training_attendance_record
 from tests.factories import CaseFactory, UserFactory, make_collector, valid_id_number
@@ -130,7 +130,7 @@ def test_posting_to_working_collector_chain(
     assert page.status_code == 200 and f"#{mine.pk}<" in page.content.decode()
 
     # onboarding passed: the flag is cleared, but a junior still gets low-tier cases only (DOMAIN.md)
-    training_attendance_record(actor=hr, attendance=result.training, result=TrainingResult.PASSED, score=88)
+    training_attendance_record(actor=hr, attendance=result.training, attendance_value=Attendance.PRESENT, result=TrainingResult.PASSED, score=88)
     profile.refresh_from_db()
     assert profile.in_onboarding is False
     more_medium, more_low = make_cases(4, RiskTier.MEDIUM), make_cases(4, RiskTier.LOW)

@@ -211,3 +211,30 @@ def test_enrolable_users_grouped_by_team_session_team_first(hr, team, other_team
     assert [pk for pk, _l in groups[other_team.name]] == [other_lead.pk]           # enrolled one left out, lead with their team
     assert {pk for pk, _l in groups[team.name]} == {lead.pk, collector.pk}
     assert director.pk in {pk for pk, _l in groups["No team"]}
+
+
+def test_a_result_needs_the_attendee_marked_present_first(db):
+    """Passing an onboarding session nobody attended would end onboarding without training."""
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from teams.choices import Role, TrainingKind, TrainingResult
+    from teams.models import CollectorProfile
+    from teams.services import training_attendance_record, training_enrol, training_session_create
+    from tests.factories import UserFactory
+
+    hr = UserFactory(username="hr-present", role=Role.HR_RECRUITER)
+    hire = UserFactory(username="hire-present", role=Role.COLLECTOR)
+    CollectorProfile.objects.create(user=hire, in_onboarding=True)
+    start = timezone.now() + dt.timedelta(days=1)
+    session = training_session_create(actor=hr, kind=TrainingKind.ONBOARDING, title="入职培训", starts_at=start, ends_at=start + dt.timedelta(hours=8))
+    [row] = training_enrol(actor=hr, session=session, users=[hire])
+
+    with pytest.raises(ValidationError) as refused:
+        training_attendance_record(actor=hr, attendance=row, result=TrainingResult.PASSED)
+
+    assert "result" in refused.value.message_dict
+    hire.collector_profile.refresh_from_db()
+    assert hire.collector_profile.in_onboarding is True
