@@ -101,13 +101,14 @@ def posting_stages(*, posting: JobPosting) -> list[PipelineStage]:
 
 def movable_stages(*, application: Application, stages: list[PipelineStage] | None = None) -> list[PipelineStage]:
     """Stages an open application can be moved to by ``pipeline.application_move``: every stage of its
-    posting except the current one, hired (``hiring.application_hire``) and rejected / withdrawn (their
-    own verbs). Empty for a closed application."""
+    posting except the current one and those only their own verb enters (``pipeline.STAGE_VERBS``:
+    offer, background check, hired, rejected, withdrawn). Empty for a closed application."""
+    from .services.pipeline import STAGE_VERBS
+
     if application.status != ApplicationStatus.ACTIVE:
         return []
     stages = stages if stages is not None else posting_stages(posting=application.posting)
-    blocked = {StageKind.HIRED, StageKind.REJECTED, StageKind.WITHDRAWN}
-    return [s for s in stages if s.kind not in blocked and s.pk != application.stage_id]
+    return [s for s in stages if s.kind not in STAGE_VERBS and s.pk != application.stage_id]
 
 
 # --- the posting's board ----------------------------------------------------------------------------

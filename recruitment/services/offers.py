@@ -32,7 +32,7 @@ from ..choices import (
     OPEN_OFFER_STATUSES, ApplicationStatus, BackgroundCheckStatus, CheckResult, OfferStatus, ProposalParty, RefuseReason, StageKind,
 )
 from ..defaults import BACKGROUND_CHECK_CONSENT_VERSION
-from ..models import Application, BackgroundCheck, Offer, OfferProposal
+from ..models import Application, BackgroundCheck, Candidate, Offer, OfferProposal
 from . import pipeline
 
 PROBATION_WAGE_MIN_SHARE = Decimal("0.80")  # art. 20
@@ -92,6 +92,18 @@ def probation_validate(*, contract_months: int | None, probation_months: int, mo
         raise ValidationError(errors)
 
 
+def candidate_id_number_require(candidate: Candidate) -> None:
+    """The ID number is optional until the offer and required from the offer stage on (offer,
+    hire): ``ValidationError`` keyed ``id_number`` when it is missing or invalid. HR adds or
+    corrects it with ``applications.candidate_update``."""
+    try:
+        id_number_normalize(candidate.id_number or "")
+    except ValidationError as exc:
+        raise ValidationError({"id_number": [
+            _("The candidate's ID number is required from the offer stage: %(reason)s") % {"reason": " ".join(exc.messages)}
+        ]}) from None
+
+
 def _needs_approval(offer_wage: Decimal, application: Application) -> bool:
     posting = application.posting
     return offer_wage < posting.salary_min or offer_wage > posting.salary_max
@@ -113,7 +125,7 @@ def _move_forward_to(*, actor: User | None, application: Application, kind: str,
     stage = application.posting.stages.filter(kind=kind).order_by("position", "id").first()
     current = application.stage
     if stage is not None and current.position < stage.position:
-        pipeline.application_move(actor=actor, application=application, stage=stage, note=note)
+        pipeline.application_enter_stage(actor=actor, application=application, stage=stage, note=note)
 
 
 @transaction.atomic
@@ -141,11 +153,9 @@ def offer_create(
         )
     errors: dict[str, list[str]] = {}
     try:
-        id_number_normalize(application.candidate.id_number or "")
+        candidate_id_number_require(application.candidate)
     except ValidationError as exc:
-        errors["id_number"] = [
-            _("The candidate's ID number is required from the offer stage: %(reason)s") % {"reason": " ".join(exc.messages)}
-        ]
+        errors.update(exc.message_dict)
     today = local_today()
     if start_on < today:
         errors["start_on"] = [_("The start date %(date)s is in the past.") % {"date": start_on.isoformat()}]

@@ -15,13 +15,14 @@ from django.db import transaction
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from common.audit import audit_event_record
 from common.errors import RuleViolation
 from teams.models import User
 
 from ..choices import TERMINAL_STAGE_KINDS, ApplicationStatus, InterviewStatus, RefuseReason, StageKind
-from ..models import Application, CandidateEmailTemplate, JobPosting, PipelineStage, StageChange
+from ..models import Application, CandidateEmailTemplate, Interview, JobPosting, PipelineStage, StageChange
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def application_enter_stage(
             **closed,
         },
     )
-    _queue_stage_email(locked.pk, stage.pk)
+    candidate_email_queue(locked.pk, stage.pk)
     _copy_moved_fields(locked, application)
     return application
 
@@ -104,7 +105,7 @@ def _close_open_business(application: Application, now) -> dict[str, int]:
     """A rejected or withdrawn application keeps nothing open: its open offer is withdrawn and its
     scheduled interviews are cancelled (interviewers are not left with a slot for nobody)."""
     from ..choices import OPEN_OFFER_STATUSES, OfferStatus
-    from ..models import Interview, Offer
+    from ..models import Offer
 
     offers = Offer.objects.filter(application=application, status__in=OPEN_OFFER_STATUSES).update(
         status=OfferStatus.WITHDRAWN, decided_at=now,
@@ -120,23 +121,37 @@ def _copy_moved_fields(source: Application, target: Application) -> None:
         setattr(target, name, getattr(source, name))
 
 
-def _queue_stage_email(application_id: int, stage_id: int) -> None:
+def candidate_email_queue(application_id: int, stage_id: int) -> None:
+    """Queue the e-mail of the stage the application entered (Celery, once the transaction commits).
+    The one way services send a stage e-mail: moves, a new application, a further interview round."""
     from ..tasks import candidate_email_send_task
 
     transaction.on_commit(lambda: candidate_email_send_task.delay(application_id, stage_id))
 
 
+# Stages only their own verb enters: the offer stage comes with an offer (``offers.offer_create``),
+# the background check with an accepted offer (``offers.offer_record_decision``), hired with the hire
+# (``hiring.application_hire``, which creates the account), rejected / withdrawn with their reasons.
+STAGE_VERBS = {
+    StageKind.OFFER: ("offer_through_offer", _lazy("Draft an offer: drafting it moves the application to the offer stage.")),
+    StageKind.BACKGROUND_CHECK: (
+        "background_check_through_offer", _lazy("The background check follows an accepted offer: record the candidate's answer on the offer."),
+    ),
+    StageKind.HIRED: ("hire_through_hire", _lazy("Hire through the hire action: it creates the account and the onboarding.")),
+    StageKind.REJECTED: ("reject_through_reject", _lazy("Reject through the reject action, which records the refuse reason.")),
+    StageKind.WITHDRAWN: ("withdraw_through_withdraw", _lazy("Record a withdrawal through the withdraw action.")),
+}
+
+
 def application_move(*, actor: User | None, application: Application, stage: PipelineStage, note: str = "") -> Application:
     """Move to ``stage`` of the same posting, record a ``StageChange`` and queue that stage's e-mail
     on commit. Refuses (``RuleViolation``): a closed application (``application_closed``), a stage of
-    another posting (``stage_of_other_posting``), the hired stage (``hire_through_hire``: use
-    ``hiring.application_hire``), rejected/withdrawn (use the verbs below)."""
-    if stage.kind == StageKind.HIRED:
-        raise RuleViolation(_("Hire through the hire action: it creates the account and the onboarding."), rule="hire_through_hire")
-    if stage.kind == StageKind.REJECTED:
-        raise RuleViolation(_("Reject through the reject action, which records the refuse reason."), rule="reject_through_reject")
-    if stage.kind == StageKind.WITHDRAWN:
-        raise RuleViolation(_("Record a withdrawal through the withdraw action."), rule="withdraw_through_withdraw")
+    another posting (``stage_of_other_posting``), and the stages only their own verb enters
+    (:data:`STAGE_VERBS`: offer, background check, hired, rejected, withdrawn), so a candidate is never
+    e-mailed about an offer that does not exist."""
+    if stage.kind in STAGE_VERBS:
+        rule, message = STAGE_VERBS[stage.kind]
+        raise RuleViolation(str(message), rule=rule)
     return application_enter_stage(actor=actor, application=application, stage=stage, note=note)
 
 
@@ -167,14 +182,27 @@ def candidate_email_context(application: Application, stage: PipelineStage) -> d
     """What a candidate e-mail template may use: ``candidate_name``, ``posting_title``,
     ``company_name``, ``stage_name`` and, when the application has a scheduled interview, ``interview``
     (the latest scheduled round: ``round_name``, ``starts_at``, ``ends_at``, ``location``,
-    ``video_link``)."""
+    ``video_link``).
+
+    Only plain values (strings, aware datetimes), never a model: HR edits these templates, and a
+    model would let ``{{ interview.scheduled_by.password }}`` or
+    ``{{ interview.application.candidate.id_number }}`` walk to anyone's data."""
     interview = application.interviews.filter(status=InterviewStatus.SCHEDULED).order_by("-created_at", "-id").first()
     return {
         "candidate_name": application.candidate.name,
         "posting_title": application.posting.title,
         "company_name": settings.COMPANY_NAME,
         "stage_name": stage.name,
-        "interview": interview,
+        "interview": interview_email_values(interview) if interview is not None else None,
+    }
+
+
+def interview_email_values(interview: Interview) -> dict:
+    """The ``interview`` of a candidate e-mail's context as plain values (the e-mail-template
+    preview builds the same shape from sample data)."""
+    return {
+        "round_name": interview.round_name, "starts_at": interview.starts_at, "ends_at": interview.ends_at,
+        "location": interview.location, "video_link": interview.video_link,
     }
 
 

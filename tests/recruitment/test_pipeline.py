@@ -77,9 +77,12 @@ def test_move_is_refused_to_a_stage_of_another_posting(application, team, hr):
 
 @pytest.mark.parametrize(
     ("kind", "rule"),
-    [(StageKind.HIRED, "hire_through_hire"), (StageKind.REJECTED, "reject_through_reject"), (StageKind.WITHDRAWN, "withdraw_through_withdraw")],
+    [
+        (StageKind.HIRED, "hire_through_hire"), (StageKind.REJECTED, "reject_through_reject"), (StageKind.WITHDRAWN, "withdraw_through_withdraw"),
+        (StageKind.OFFER, "offer_through_offer"), (StageKind.BACKGROUND_CHECK, "background_check_through_offer"),
+    ],
 )
-def test_move_is_refused_to_terminal_stages(application, posting, hr, kind, rule):
+def test_move_is_refused_to_stages_only_their_verb_enters(application, posting, hr, kind, rule):
     with pytest.raises(RuleViolation) as excinfo:
         application_move(actor=hr, application=application, stage=stage_of(posting, kind))
     assert excinfo.value.rule == rule

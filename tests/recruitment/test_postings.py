@@ -291,7 +291,7 @@ def test_custom_stage_in_use_cannot_be_removed_until_empty_and_unused(team, hr):
     with pytest.raises(RuleViolation) as excinfo:
         pipeline_stage_remove(actor=hr, stage=stage)
     assert excinfo.value.rule == "stage_in_use"
-    application_move(actor=hr, application=application, stage=posting.stages.get(kind=StageKind.OFFER))
+    application_move(actor=hr, application=application, stage=posting.stages.get(kind=StageKind.INTERVIEW))
     with pytest.raises(RuleViolation) as excinfo:  # still in the stage history
         pipeline_stage_remove(actor=hr, stage=stage)
     assert excinfo.value.rule == "stage_in_use"

@@ -51,6 +51,7 @@ def full_history(clock, posting, hr, lead):
     )
     resume = with_resume(application)
     interview = schedule(application, hr, hr, lead, start=at(2))
+    clock.move_to(at(3))  # the round took place
     scorecard_submit(interviewer=lead, interview=interview, ratings=RATINGS, recommendation=3, notes="陈晨普通话很好")
     offer = draft_offer(application, hr)
     offer_counter(actor=hr, offer=offer, party="candidate", monthly_wage=offer.monthly_wage + 500, note="陈晨希望加薪")
@@ -101,7 +102,7 @@ def test_anonymise_erases_personal_data_keeps_funnel_and_deletes_resume(full_his
 
     candidate.refresh_from_db()
     assert (candidate.name, candidate.mobile, candidate.email, candidate.id_number) == (ANONYMISED_NAME, "", "", "")
-    assert candidate.anonymised_at == NOW
+    assert candidate.anonymised_at == at(3)  # when it ran (the fixture's clock moved past the interview)
     assert list(WorkHistoryLine.objects.filter(candidate=candidate).values_list("employer", "months")) == [("", 18)]
     application.refresh_from_db()
     assert (application.resume.name, application.resume_name, application.cover_note, application.refuse_note) in (
