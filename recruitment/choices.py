@@ -84,15 +84,15 @@ class StageKind(models.TextChoices):
     """What a pipeline stage means; the default template is applied → screening → interview →
     offer → background check → hired, plus rejected / withdrawn (issue 3 §4)."""
 
-    APPLIED = "applied", _("Applied")
-    SCREENING = "screening", _("Screening")
-    INTERVIEW = "interview", _("Interview")
-    OFFER = "offer", _("Offer")
-    BACKGROUND_CHECK = "background_check", _("Background check")
-    HIRED = "hired", _("Hired")
-    REJECTED = "rejected", pgettext_lazy("application", "Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    CUSTOM = "custom", _("Custom")
+    APPLIED = "applied", pgettext_lazy("stage kind", "Applied")
+    SCREENING = "screening", pgettext_lazy("stage kind", "Screening")
+    INTERVIEW = "interview", pgettext_lazy("stage kind", "Interview")
+    OFFER = "offer", pgettext_lazy("stage kind", "Offer")
+    BACKGROUND_CHECK = "background_check", pgettext_lazy("stage kind", "Background check")
+    HIRED = "hired", pgettext_lazy("stage kind", "Hired")
+    REJECTED = "rejected", pgettext_lazy("stage kind", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("stage kind", "Withdrawn")
+    CUSTOM = "custom", pgettext_lazy("stage kind", "Custom")
 
 
 TERMINAL_STAGE_KINDS = frozenset({StageKind.HIRED, StageKind.REJECTED, StageKind.WITHDRAWN})
@@ -201,7 +201,7 @@ class ProposalParty(models.TextChoices):
 class BackgroundCheckStatus(models.TextChoices):
     AWAITING_CONSENT = "awaiting_consent", _("Awaiting consent")
     IN_PROGRESS = "in_progress", _("In progress")
-    CLEAR = "clear", _("Clear")
+    CLEAR = "clear", pgettext_lazy("background check status", "Clear")
     CONCERN = "concern", _("Concern found")
 
 

@@ -1,15 +1,19 @@
 """Reads for the people pages (STYLE.md rule 3): the user first, starting from ``visible_to``."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Mapping
 
 from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
-from .choices import ActivityStatus, Attendance, GoalStatus, Role, TrainingResult
+from common.dates import local_day_bounds
+
+from .choices import ActivityStatus, Attendance, GoalStatus, Role, TrainingKind, TrainingResult, TrainingSessionStatus
 from .filters import DevelopmentPlanFilterSet, EmployeeFeedbackFilterSet, TrainingSessionFilterSet
 from .models import (
-    ActivitySignup, DevelopmentGoal, DevelopmentPlan, EmployeeFeedback, Team, TeamActivity, TrainingAttendance, TrainingSession, User,
+    ActivitySignup, CollectorProfile, DevelopmentGoal, DevelopmentPlan, EmployeeFeedback, Membership, Team, TeamActivity,
+    TrainingAttendance, TrainingSession, User,
 )
 
 
@@ -179,3 +183,32 @@ def attendance_is_absent(row: TrainingAttendance) -> bool:
 
 def teams_for_training(*, user: User) -> QuerySet[Team]:
     return Team.objects.visible_to(user).filter(is_active=True).order_by("code")
+
+
+# --- new employees ------------------------------------------------------------------------------
+
+
+def employee_onboarding_summary(*, user: User, employee: User) -> dict[str, Any]:
+    """What a new employee's hire set up, for a reader who may see them (``User.visible_to``;
+    ``User.DoesNotExist`` otherwise): ``membership`` (the latest, with its team), ``profile`` (the
+    collector profile or ``None``) and ``attendances`` (training enrolments, earliest first)."""
+    employee = User.objects.visible_to(user).get(pk=employee.pk)
+    return {
+        "membership": Membership.objects.filter(user=employee).select_related("team").order_by("-started_on", "-id").first(),
+        "profile": CollectorProfile.objects.filter(user=employee).first(),
+        "attendances": list(
+            TrainingAttendance.objects.filter(user=employee).select_related("session__trainer").order_by("session__starts_at", "id")
+        ),
+    }
+
+
+def onboarding_session_next(*, user: User, team: Team, start_on: dt.date) -> TrainingSession | None:
+    """The planned onboarding session of ``team`` a hire starting on ``start_on`` would join (the
+    first one starting that day or later, as ``services.training_enrol_onboarding`` chooses), if
+    ``user`` may see it; ``None`` means one will be planned on the start date."""
+    day_start, _day_end = local_day_bounds(start_on)
+    return (
+        TrainingSession.objects.visible_to(user)
+        .filter(team=team, kind=TrainingKind.ONBOARDING, status=TrainingSessionStatus.PLANNED, starts_at__gte=day_start)
+        .select_related("trainer").order_by("starts_at", "id").first()
+    )

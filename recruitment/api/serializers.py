@@ -55,26 +55,26 @@ def _sees_candidate_contacts(context: dict[str, Any]) -> bool:
 # --- postings -------------------------------------------------------------------------------------
 
 class JobPostingSerializer(serializers.ModelSerializer):
-    """A job posting as the public (careers page, job boards) sees it: no candidate data."""
-
-    team = serializers.CharField(source="requisition.team.name", read_only=True, help_text=_("Team name"))
+    """A job posting as the public (careers page, job boards) sees it: no candidate data and no
+    internal team names."""
 
     class Meta:
         model = JobPosting
         fields = [
-            "id", "title", "role", "team", "location", "salary_min", "salary_max", "responsibilities", "requirements",
+            "id", "title", "role", "location", "salary_min", "salary_max", "responsibilities", "requirements",
             "published_at", "closes_on", "status",
         ]
         read_only_fields = fields
 
 
 class JobPostingHRSerializer(JobPostingSerializer):
-    """What HR sees: also the discriminatory phrases the wording check found."""
+    """What HR sees: also the team and the discriminatory phrases the wording check found."""
 
+    team = serializers.CharField(source="requisition.team.name", read_only=True, help_text=_("Team name"))
     wording_warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta(JobPostingSerializer.Meta):
-        fields = JobPostingSerializer.Meta.fields + ["wording_warnings"]
+        fields = JobPostingSerializer.Meta.fields + ["team", "wording_warnings"]
         read_only_fields = fields
 
 
@@ -343,6 +343,28 @@ class ApplicationRejectInputSerializer(serializers.Serializer):
 
 class NoteInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CandidateUpdateInputSerializer(serializers.Serializer):
+    """Input of :func:`recruitment.services.applications.candidate_update` (HR corrects the
+    application's candidate): any of these fields, validated and normalised by the service as on
+    applying (a 400 names the field). Other keys are refused, so nothing is silently ignored."""
+
+    name = serializers.CharField(max_length=100, required=False)
+    mobile = serializers.CharField(max_length=40, required=False, help_text=_("Mainland mobile, e.g. 13800138000 or +86 138 0013 8000"))
+    email = serializers.EmailField(required=False, allow_blank=True)
+    id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, help_text=_("Required from the offer stage"))
+    education_level = serializers.ChoiceField(choices=EducationLevel.choices, required=False)
+    study_mode = serializers.ChoiceField(choices=StudyMode.choices, required=False)
+    mandarin_level = serializers.ChoiceField(choices=MandarinLevel.choices, required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({key: [_("This field cannot be changed here.")] for key in unknown})
+        if not attrs:
+            raise serializers.ValidationError({"non_field_errors": [_("Give at least one candidate field to change.")]})
+        return attrs
 
 
 # --- interviews -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ the one error shape (400 ``validation_error`` with ``fields``; 422 with the rule
 * ``postings/`` — public read (no login): open postings; HR, supervisors and directors see the
   postings in their scope in every status, HR also the wording warnings.
 * ``applications/`` — job boards (integration key) and HR create; HR and the application's panel
-  read; HR moves, rejects, records a withdrawal.
+  read; HR moves, rejects, records a withdrawal and corrects the candidate's details (PATCH).
 * ``interviews/`` — HR schedules and cancels; the panel reads its interviews and submits
   scorecards; others' scorecards stay hidden until one's own is in.
 * ``offers/`` — HR drafts, negotiates, sends, records the answer, withdraws; a supervisor of the
@@ -35,7 +35,7 @@ from teams.choices import Role
 from .. import permissions
 from ..filters import ApplicationFilterSet, InterviewFilterSet, JobPostingFilterSet
 from ..models import Application, Interview, JobPosting, Offer, OfferProposal, ScreeningResult, StageChange
-from ..services.applications import application_submit
+from ..services.applications import application_submit, candidate_update
 from ..services.interviews import interview_cancel, interview_schedule, scorecard_submit, scorecards_visible_to
 from ..services.offers import offer_approve, offer_counter, offer_create, offer_record_decision, offer_send, offer_withdraw
 from ..services.pipeline import application_move, application_reject, application_withdraw
@@ -154,6 +154,19 @@ class ApplicationViewSet(ListFiltersOnlyMixin, ScopedListRetrieveCreateViewSet):
             application = Application.objects.select_related("stage").get(pk=application.pk)
             return Response(s.ApplicationReceiptSerializer(application).data, status=status.HTTP_201_CREATED)
         return self._detail(application, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Correct the candidate's details (HR): name, mobile, e-mail, ID number, education, Mandarin grade",
+        request=s.CandidateUpdateInputSerializer,
+        responses={200: s.ApplicationDetailSerializer, **WRITE_ERRORS, **_rule_errors("candidate_anonymised")},
+        examples=[OpenApiExample("Add the ID number an offer needs", request_only=True, value={"id_number": "110105194912310021"})],
+    )
+    def partial_update(self, request, *args, **kwargs):
+        application = self.get_object()
+        inp = s.CandidateUpdateInputSerializer(data=request.data, context=self.get_serializer_context())
+        inp.is_valid(raise_exception=True)
+        candidate_update(actor=request.user, candidate=application.candidate, **inp.validated_data)
+        return self._detail(application)
 
     @extend_schema(
         summary="Move to another stage of the posting's pipeline",

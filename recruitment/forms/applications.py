@@ -142,3 +142,28 @@ class CandidateMergeForm(forms.Form):
 
 class CandidateDeleteForm(BootstrapFormMixin, forms.Form):
     confirm = forms.BooleanField(label=_("I confirm the candidate asked for their data to be deleted"))
+
+
+class CandidateForm(BootstrapFormMixin, forms.Form):
+    """HR corrects or completes the candidate's own details (``applications.candidate_update``,
+    which validates and normalises them as on applying)."""
+
+    name = forms.CharField(label=_("Full name"), max_length=100)
+    mobile = forms.CharField(label=_("Mobile"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    id_number = forms.CharField(
+        label=_("ID number"), max_length=30, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Optional until the offer; required from the offer stage on."),
+    )
+    education_level = forms.TypedChoiceField(label=_("Education"), choices=BLANK + list(EducationLevel.choices), coerce=int)
+    study_mode = forms.ChoiceField(label=_("Study mode"), choices=BLANK + list(StudyMode.choices))
+    mandarin_level = forms.TypedChoiceField(
+        label=_("Mandarin certificate (普通话)"), choices=MandarinLevel.choices, coerce=int, initial=MandarinLevel.NONE, required=False, empty_value=0,
+    )
+
+    @classmethod
+    def initial_from(cls, candidate: Candidate) -> dict[str, Any]:
+        """The candidate's values, the mobile as the 11 digits people type (stored as +86…)."""
+        initial = {name: getattr(candidate, name) for name in cls.base_fields}
+        initial["mobile"] = (candidate.mobile or "").removeprefix("+86")
+        return initial

@@ -33,6 +33,8 @@ from ..choices import (
 )
 from ..defaults import PRIVACY_NOTICE_VERSION, RESUME_MAX_BYTES, RESUME_TYPES
 from ..models import Application, Candidate, JobPosting, StageChange, WorkHistoryLine
+from .pipeline import candidate_email_queue
+from .privacy import resume_files_delete_on_commit
 
 WORK_HISTORY_MAX_LINES = 20
 MONTHS_MIN, MONTHS_MAX = 1, 600
@@ -102,49 +104,71 @@ def resume_original_name(upload: UploadedFile, resume_type: str) -> str:
     return f"{stem}.{resume_type}"
 
 
-def _clean(data: ApplicationData, *, resume: UploadedFile | None, source: str) -> tuple[dict, dict]:
-    """Validate and normalise everything the applicant gave. Returns (cleaned, errors by field)."""
+#: The candidate's own fields: given on applying, corrected by HR (``candidate_update``).
+CANDIDATE_FIELDS = ("name", "mobile", "email", "id_number", "education_level", "study_mode", "mandarin_level")
+
+
+def _candidate_fields_clean(values: dict) -> tuple[dict, dict[str, list[str]]]:
+    """Validate and normalise the :data:`CANDIDATE_FIELDS` present in ``values`` (as typed): name
+    (spaces collapsed, required, ≤ 100), mobile (mainland, to E.164), e-mail (optional, lower
+    case), ID number (optional, validated), education level, study mode and Mandarin grade from
+    their lists. Returns (cleaned, errors by field); the one validation of application and
+    correction alike."""
     errors: dict[str, list[str]] = {}
     cleaned: dict = {}
 
     def error(key: str, message: str) -> None:
         errors.setdefault(key, []).append(message)
 
-    name = " ".join((data.name or "").split())
-    if not name:
-        error("name", _("Name is required."))
-    elif len(name) > 100:
-        error("name", _("Name is at most 100 characters."))
-    cleaned["name"] = name
-
-    try:
-        cleaned["mobile"] = mobile_normalize(data.mobile or "")
-    except ValidationError as exc:
-        error("mobile", exc.messages[0])
-
-    email = (data.email or "").strip().lower()
-    if email:
+    if "name" in values:
+        name = " ".join((values["name"] or "").split())
+        if not name:
+            error("name", _("Name is required."))
+        elif len(name) > 100:
+            error("name", _("Name is at most 100 characters."))
+        cleaned["name"] = name
+    if "mobile" in values:
         try:
-            EmailValidator(message=_("%(value)s is not a valid e-mail address.") % {"value": email})(email)
+            cleaned["mobile"] = mobile_normalize(values["mobile"] or "")
         except ValidationError as exc:
-            error("email", exc.messages[0])
-    cleaned["email"] = email
+            error("mobile", exc.messages[0])
+    if "email" in values:
+        email = (values["email"] or "").strip().lower()
+        if email:
+            try:
+                EmailValidator(message=_("%(value)s is not a valid e-mail address.") % {"value": email})(email)
+            except ValidationError as exc:
+                error("email", exc.messages[0])
+        cleaned["email"] = email
+    if "id_number" in values:
+        cleaned["id_number"] = ""
+        if (values["id_number"] or "").strip():
+            try:
+                cleaned["id_number"] = id_number_normalize(values["id_number"])
+            except ValidationError as exc:
+                error("id_number", exc.messages[0])
+    if "education_level" in values:
+        if values["education_level"] not in EducationLevel.values:
+            error("education_level", _("Choose an education level from the list."))
+        cleaned["education_level"] = values["education_level"]
+    if "study_mode" in values:
+        if values["study_mode"] not in StudyMode.values:
+            error("study_mode", _("Choose a study mode from the list."))
+        cleaned["study_mode"] = values["study_mode"]
+    if "mandarin_level" in values:
+        mandarin = values["mandarin_level"] if values["mandarin_level"] not in (None, "") else MandarinLevel.NONE
+        if mandarin not in MandarinLevel.values:
+            error("mandarin_level", _("Choose a Mandarin certificate grade from the list."))
+        cleaned["mandarin_level"] = mandarin
+    return cleaned, errors
 
-    cleaned["id_number"] = ""
-    if (data.id_number or "").strip():
-        try:
-            cleaned["id_number"] = id_number_normalize(data.id_number)
-        except ValidationError as exc:
-            error("id_number", exc.messages[0])
 
-    if data.education_level not in EducationLevel.values:
-        error("education_level", _("Choose an education level from the list."))
-    if data.study_mode not in StudyMode.values:
-        error("study_mode", _("Choose a study mode from the list."))
-    mandarin = data.mandarin_level if data.mandarin_level not in (None, "") else MandarinLevel.NONE
-    if mandarin not in MandarinLevel.values:
-        error("mandarin_level", _("Choose a Mandarin certificate grade from the list."))
-    cleaned["mandarin_level"] = mandarin
+def _clean(data: ApplicationData, *, resume: UploadedFile | None, source: str) -> tuple[dict, dict]:
+    """Validate and normalise everything the applicant gave. Returns (cleaned, errors by field)."""
+    cleaned, errors = _candidate_fields_clean({name: getattr(data, name) for name in CANDIDATE_FIELDS})
+
+    def error(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
 
     lines = []
     if len(data.work_history) > WORK_HISTORY_MAX_LINES:
@@ -231,7 +255,6 @@ def _application_create(
     *, posting: JobPosting, cleaned: dict, data: ApplicationData, resume: UploadedFile | None, source: str, source_detail: str,
     referrer: User | None, actor: User | None, stored: list[str],
 ) -> Application:
-    from ..tasks import candidate_email_send_task
     from .screening import application_screen
 
     # One application at a time per posting: the duplicate check below cannot race.
@@ -284,9 +307,42 @@ def _application_create(
         data={"posting": posting.pk, "source": source, "source_detail": application.source_detail, "resume": bool(application.resume)},
     )
     application_screen(application=application, actor=actor)
-    application_id, stage_id = application.pk, first_stage.pk
-    transaction.on_commit(lambda: candidate_email_send_task.delay(application_id, stage_id))
+    candidate_email_queue(application.pk, first_stage.pk)
     return application
+
+
+@transaction.atomic
+def candidate_update(*, actor: User, candidate: Candidate, **fields) -> Candidate:
+    """HR corrects or completes the candidate's own details (for example the ID number an offer
+    needs): any of :data:`CANDIDATE_FIELDS`, each validated and normalised as on applying
+    (``ValidationError`` keyed by field; nothing is saved). Only the fields that change are saved
+    and audited (``candidate_updated`` with the field names, never the values); a change of
+    education or Mandarin grade screens the candidate's active applications again. Refuses an
+    anonymised candidate (``RuleViolation`` ``candidate_anonymised``). Unknown field names are a
+    ``TypeError`` (a programming error, not bad input)."""
+    from .screening import application_screen
+
+    unknown = sorted(set(fields) - set(CANDIDATE_FIELDS))
+    if unknown:
+        raise TypeError(f"candidate_update() got unknown fields: {', '.join(unknown)}")
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.anonymised_at is not None:
+        raise RuleViolation(_("This candidate's personal data was erased; there is nothing left to edit."), rule="candidate_anonymised")
+    cleaned, errors = _candidate_fields_clean(fields)
+    if errors:
+        raise ValidationError(errors)
+    changed = [name for name in CANDIDATE_FIELDS if name in cleaned and getattr(candidate, name) != cleaned[name]]
+    if not changed:
+        return candidate
+    for name in changed:
+        setattr(candidate, name, cleaned[name])
+    candidate.full_clean()
+    candidate.save(update_fields=changed)
+    audit_event_record(actor=actor, verb="candidate_updated", target=candidate, data={"fields": changed})
+    if {"education_level", "mandarin_level"} & set(changed):
+        for application in Application.objects.filter(candidate=candidate, status=ApplicationStatus.ACTIVE).select_related("posting", "candidate"):
+            application_screen(application=application, actor=actor)
+    return candidate
 
 
 def candidate_duplicates(*, candidate: Candidate) -> QuerySet[Candidate]:
@@ -323,7 +379,8 @@ def candidate_merge(*, actor: User, keep: Candidate, merge: Candidate) -> Candid
     kept; when both are closed, ``keep``'s stays. Identical work-history lines are not doubled.
     ``keep``'s active applications are screened again (the work history may have grown). Also
     refuses ``merge_same_candidate``, ``merge_anonymised`` and ``merge_id_number_conflict`` (two
-    different ID numbers are two people)."""
+    different ID numbers are two people). Every refusal comes before any change, and the resume file
+    of a dropped application is deleted only once the transaction commits."""
     from .screening import application_screen
 
     if keep.pk == merge.pk:
@@ -337,9 +394,9 @@ def candidate_merge(*, actor: User, keep: Candidate, merge: Candidate) -> Candid
     if keep.id_number and merge.id_number and keep.id_number != merge.id_number:
         raise RuleViolation(_("These candidates have different ID numbers; they are different people."), rule="merge_id_number_conflict")
 
-    keep_apps = {a.posting_id: a for a in Application.objects.select_for_update().filter(candidate=keep)}
-    dropped = []
-    for application in Application.objects.select_for_update().filter(candidate=merge).select_related("stage"):
+    keep_apps = {a.posting_id: a for a in Application.objects.select_for_update().filter(candidate=keep).select_related("stage")}
+    losers = []
+    for application in Application.objects.select_for_update().filter(candidate=merge).select_related("stage").order_by("pk"):
         other = keep_apps.get(application.posting_id)
         if other is None:
             continue
@@ -348,11 +405,18 @@ def candidate_merge(*, actor: User, keep: Candidate, merge: Candidate) -> Candid
                 _("Both candidates have an open application to “%(posting)s”; close one of them first.") % {"posting": application.posting},
                 rule="merge_same_posting",
             )
-        loser = other if application.status == ApplicationStatus.ACTIVE else application
-        dropped.append({"application": loser.pk, "posting": loser.posting_id, "stage": loser.stage.name if loser.stage_id else "", "status": loser.status})
-        if loser.resume:
-            loser.resume.delete(save=False)
+        losers.append(other if application.status == ApplicationStatus.ACTIVE else application)
+
+    # Every refusal is above: from here on the merge changes rows. Resume files of the dropped
+    # applications go only once the transaction commits (a rollback keeps them).
+    dropped = [
+        {"application": loser.pk, "posting": loser.posting_id, "stage": loser.stage.name if loser.stage_id else "", "status": loser.status}
+        for loser in losers
+    ]
+    resume_files = [loser.resume.name for loser in losers if loser.resume]
+    for loser in losers:
         loser.delete()
+    resume_files_delete_on_commit(resume_files)
 
     moved = list(Application.objects.filter(candidate=merge).values_list("pk", flat=True))
     Application.objects.filter(pk__in=moved).update(candidate=keep)

@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import translation
@@ -24,18 +23,14 @@ from django.utils.translation import gettext as _
 
 from common.audit import audit_event_record
 from common.errors import RuleViolation
-from common.validators import id_number_normalize
-from teams.choices import ExperienceLevel, Skill
-from teams.models import CollectorProfile, Membership, TrainingAttendance, User
+from teams import services as people
+from teams.models import TrainingAttendance, User
+from teams.services.accounts import JUNIOR_CAPACITY, JUNIOR_DAILY_NEW_CASE_CAP  # noqa: F401 - re-exported: a hire's allocation limits
 
 from ..choices import ApplicationStatus, BackgroundCheckStatus, HiringRole, OfferStatus, PostingStatus, RequisitionStatus, StageKind
 from ..models import Application, BackgroundCheck, JobPosting, Requisition
 from . import pipeline
-
-# A new collector starts small: the allocation engine fills up to capacity and the daily cap, and
-# onboarding limits them to low-risk cases (teams.models.CollectorProfile defaults are 200 / 40).
-JUNIOR_CAPACITY = 80
-JUNIOR_DAILY_NEW_CASE_CAP = 20
+from .offers import candidate_id_number_require
 
 _USERNAME_UNSAFE = re.compile(r"[^A-Za-z0-9._+-]")
 
@@ -51,17 +46,8 @@ def hire_username(*, application: Application, wanted: str = "") -> str:
     """``wanted`` when given (validated, must be free: ``ValidationError`` keyed ``username``);
     otherwise the ASCII part of the candidate's e-mail local part, or ``hire<application id>``,
     with a number appended until it is free."""
-    if wanted:
-        wanted = wanted.strip()
-        try:
-            User.username_validator(wanted)
-        except ValidationError as exc:
-            raise ValidationError({"username": exc.messages}) from None
-        if len(wanted) > 150:
-            raise ValidationError({"username": [_("A username has at most 150 characters.")]})
-        if User.objects.filter(username__iexact=wanted).exists():
-            raise ValidationError({"username": [_("The username “%(name)s” is taken.") % {"name": wanted}]})
-        return wanted
+    if wanted and wanted.strip():
+        return people.username_check(wanted)
     local = (application.candidate.email or "").split("@", 1)[0]
     base = _USERNAME_UNSAFE.sub("", local).strip("._+-").lower()[:60] or f"hire{application.pk}"
     name, n = base, 1
@@ -94,8 +80,6 @@ def application_hire(*, actor: User, application: Application, username: str = "
     Also refuses: a closed application (``application_closed``), a requisition already filled
     (``requisition_filled``), and with ``ValidationError`` a missing or invalid ID number
     (``id_number``, required from the offer stage) or a taken/invalid ``username``."""
-    from teams.services import first_login_path, training_enrol_onboarding
-
     from ..tasks import hire_welcome_email_send_task
 
     application = (
@@ -124,33 +108,13 @@ def application_hire(*, actor: User, application: Application, username: str = "
             _("The requisition's headcount (%(n)s) is already filled.") % {"n": requisition.headcount}, rule="requisition_filled",
         )
     candidate = application.candidate
-    try:
-        id_number_normalize(candidate.id_number or "")
-    except ValidationError as exc:
-        raise ValidationError({"id_number": [
-            _("The candidate's ID number is required from the offer stage: %(reason)s") % {"reason": " ".join(exc.messages)}
-        ]}) from None
+    candidate_id_number_require(candidate)
 
-    user = User(
-        username=hire_username(application=application, wanted=username), name=candidate.name, email=candidate.email,
-        role=posting.role, department=team.department, is_active=True,
+    user = people.employee_onboard(
+        actor=actor, username=hire_username(application=application, wanted=username), name=candidate.name, email=candidate.email,
+        role=posting.role, team=team, start_on=offer.start_on,
     )
-    user.set_unusable_password()
-    user.full_clean()
-    user.save()
-    Membership.objects.filter(user=user, ended_on__isnull=True).update(ended_on=offer.start_on)  # a new user has none; kept for clarity
-    membership = Membership(user=user, team=team, started_on=offer.start_on)
-    membership.full_clean()
-    membership.save()
-    profile = None
-    if posting.role == HiringRole.COLLECTOR:
-        profile = CollectorProfile(
-            user=user, experience_level=ExperienceLevel.JUNIOR, in_onboarding=True, skills=[Skill.PHONE.value],
-            capacity=JUNIOR_CAPACITY, daily_new_case_cap=JUNIOR_DAILY_NEW_CASE_CAP,
-        )
-        profile.full_clean()
-        profile.save()
-    training = training_enrol_onboarding(actor=actor, user=user, team=team, start_on=offer.start_on)
+    training = people.training_enrol_onboarding(actor=actor, user=user, team=team, start_on=offer.start_on)
 
     hired_stage = pipeline.posting_stage(posting, StageKind.HIRED)
     pipeline.application_enter_stage(
@@ -161,11 +125,11 @@ def application_hire(*, actor: User, application: Application, username: str = "
     audit_event_record(
         actor=actor, verb="candidate_hired", target=application,
         data={"user_id": user.pk, "username": user.username, "role": user.role, "team": team.code, "offer_id": offer.pk,
-              "start_on": offer.start_on.isoformat(), "collector_profile": bool(profile), "training_attendance_id": training.pk if training else None},
+              "start_on": offer.start_on.isoformat(), "collector_profile": posting.role == HiringRole.COLLECTOR, "training_attendance_id": training.pk if training else None},
     )
     _requisition_fill_if_reached(actor=actor, requisition=requisition)
 
-    path = first_login_path(user)
+    path = people.first_login_path(user)
     user_id = user.pk
     transaction.on_commit(lambda: hire_welcome_email_send_task.delay(user_id))
     return HireResult(user=user, first_login_path=path, training=training)
@@ -191,12 +155,10 @@ def hire_welcome_email_send(*, user_id: int) -> bool:
     """E-mail a new hire their first-login link (``SITE_URL`` + ``first_login_path``). False when
     the user is gone, inactive, has no e-mail, or has already chosen a password (the link would
     not work any more), so running it twice after the first login sends nothing."""
-    from teams.services import first_login_path
-
     user = User.objects.filter(pk=user_id).first()
     if user is None or not user.is_active or not user.email or user.has_usable_password():
         return False
-    link = settings.SITE_URL.rstrip("/") + first_login_path(user)
+    link = settings.SITE_URL.rstrip("/") + people.first_login_path(user)
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Welcome to %(company)s: set your password") % {"company": settings.COMPANY_NAME}
         body = _(

@@ -21,11 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.audit import audit_event_record
+from common.models import AuditEvent
 from common.errors import RuleViolation
 from teams.models import User
 
 from ..choices import ApplicationStatus
-from ..models import Application, BackgroundCheck, Candidate, OfferProposal, Scorecard, StageChange, WorkHistoryLine
+from ..models import Application, BackgroundCheck, Candidate, Interview, Offer, OfferProposal, Scorecard, StageChange, WorkHistoryLine
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +105,9 @@ def candidate_export(*, actor: User, candidate: Candidate) -> dict:
     return data
 
 
-def _delete_files_on_commit(names: list[str]) -> None:
+def resume_files_delete_on_commit(names: list[str]) -> None:
+    """Delete privately stored resume files once the transaction commits: a refusal or an error
+    that rolls the rows back leaves every file in place (used by anonymisation and merge)."""
     from ..models import private_storage
 
     def delete() -> None:
@@ -112,10 +115,53 @@ def _delete_files_on_commit(names: list[str]) -> None:
             try:
                 private_storage.delete(name)
             except OSError:  # the row no longer points at it; a leftover file is logged, not fatal
-                logger.warning("could not delete an anonymised candidate's resume file")
+                logger.warning("could not delete a candidate's resume file")
 
     if names:
         transaction.on_commit(delete)
+
+
+#: Keys of audit-event data holding text someone typed (notes, source details): it may name the person.
+AUDIT_FREE_TEXT_KEYS = frozenset({"note", "notes", "refuse_note", "source_detail", "cover_note"})
+
+
+def _audit_free_text_blank(*, candidate: Candidate, personal: list[str]) -> int:
+    """Blank the free text in the audit events of ``candidate``, its applications and their
+    interviews, scorecards, offers and background checks: every string under
+    :data:`AUDIT_FREE_TEXT_KEYS`, and any other string containing one of ``personal`` (the old name,
+    mobile, e-mail, ID number). Verbs, times, ids, stages, figures and the other keys stay, so the
+    history still reads. Returns how many events changed."""
+    app_ids = list(Application.objects.filter(candidate=candidate).values_list("pk", flat=True))
+    targets = {
+        Candidate: [candidate.pk],
+        Application: app_ids,
+        Interview: Interview.objects.filter(application_id__in=app_ids).values_list("pk", flat=True),
+        Scorecard: Scorecard.objects.filter(interview__application_id__in=app_ids).values_list("pk", flat=True),
+        Offer: Offer.objects.filter(application_id__in=app_ids).values_list("pk", flat=True),
+        BackgroundCheck: BackgroundCheck.objects.filter(application_id__in=app_ids).values_list("pk", flat=True),
+    }
+    where = Q()
+    for model, ids in targets.items():
+        where |= Q(target_type=model._meta.label_lower, target_id__in=[str(pk) for pk in ids])
+    personal = [value for value in personal if len(value or "") >= 2]
+
+    def scrub(value: Any, key: str | None = None) -> Any:
+        if isinstance(value, dict):
+            return {k: scrub(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [scrub(v, key) for v in value]
+        if isinstance(value, str) and value and (key in AUDIT_FREE_TEXT_KEYS or any(p in value for p in personal)):
+            return ""
+        return value
+
+    changed = []
+    for event in AuditEvent.objects.filter(where).only("pk", "data"):
+        data = scrub(event.data)
+        if data != event.data:
+            event.data = data
+            changed.append(event)
+    AuditEvent.objects.bulk_update(changed, ["data"], batch_size=500)
+    return len(changed)
 
 
 @transaction.atomic
@@ -127,8 +173,9 @@ def candidate_anonymise(*, actor: User | None, candidate: Candidate, reason: str
 
     Also blanked: free-text notes that may name the person (stage-change notes, refuse notes,
     offer-proposal notes, background-check notes), the resume's file name, the referral source
-    detail. An already anonymised candidate is returned unchanged. Resume files are deleted once
-    the transaction commits."""
+    detail, and the same free text copied into the audit log (:func:`_audit_free_text_blank`). An
+    already anonymised candidate is returned unchanged. Resume files are deleted once the
+    transaction commits."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.anonymised_at is not None:
         return candidate
@@ -140,6 +187,9 @@ def candidate_anonymise(*, actor: User | None, candidate: Candidate, reason: str
 
     applications = Application.objects.filter(candidate=candidate)
     files = [name for name in applications.exclude(resume="").values_list("resume", flat=True) if name]
+    audit_events = _audit_free_text_blank(
+        candidate=candidate, personal=[candidate.name, candidate.mobile, candidate.mobile.removeprefix("+86"), candidate.email, candidate.id_number],
+    )
     applications.update(resume="", resume_name="", resume_type="", cover_note="", refuse_note="", source_detail="")
     StageChange.objects.filter(application__candidate=candidate).exclude(note="").update(note="")
     Scorecard.objects.filter(interview__application__candidate=candidate).exclude(notes="").update(notes="")
@@ -152,9 +202,9 @@ def candidate_anonymise(*, actor: User | None, candidate: Candidate, reason: str
     candidate.save(update_fields=["name", "mobile", "email", "id_number", "anonymised_at"])
     audit_event_record(
         actor=actor, verb="candidate_anonymised", target=candidate,
-        data={"reason": reason, "applications": applications.count(), "resume_files": len(files)},
+        data={"reason": reason, "applications": applications.count(), "resume_files": len(files), "audit_events_blanked": audit_events},
     )
-    _delete_files_on_commit(files)
+    resume_files_delete_on_commit(files)
     return candidate
 
 

@@ -13,13 +13,12 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -33,8 +32,8 @@ from ..choices import ApplicationSource, ApplicationStatus, StageKind
 from ..defaults import RESUME_TYPES
 from ..filters import ApplicationFilterSet
 from ..forms.applications import (
-    ApplicationEntryForm, ApplicationMoveForm, ApplicationRejectForm, ApplicationWithdrawForm, CandidateDeleteForm, CandidateMergeForm,
-    WorkHistoryFormSet, entry_postings, entry_referrers, work_history_lines,
+    ApplicationEntryForm, ApplicationMoveForm, ApplicationRejectForm, ApplicationWithdrawForm, CandidateDeleteForm, CandidateForm,
+    CandidateMergeForm, WorkHistoryFormSet, entry_postings, entry_referrers, work_history_lines,
 )
 from ..forms.base import form_add_service_error
 from ..models import Application, Candidate
@@ -42,6 +41,7 @@ from ..permissions import APPLICATION, INTERVIEW, OFFER
 from ..services import applications as application_services
 from ..services import pipeline, privacy
 from ..services.interviews import scorecards_visible_to
+from ._shared import error_text, safe_next_url
 
 LIST_PAGE_SIZE = 25
 #: Where a service ``RuleViolation`` belongs on the entry form.
@@ -50,22 +50,6 @@ ENTRY_RULE_FIELDS = {"posting_not_open": "posting", "duplicate_application": "mo
 
 def _service_status(exc: ValidationError | ApplicationError) -> int:
     return exc.status if isinstance(exc, ApplicationError) else 422
-
-
-def _error_text(exc: ValidationError | ApplicationError) -> str:
-    """One line for a message: the rule's message, or the field errors joined."""
-    if isinstance(exc, ApplicationError):
-        return exc.message
-    if hasattr(exc, "error_dict"):
-        return " ".join(m for messages_ in exc.message_dict.values() for m in messages_)
-    return " ".join(exc.messages)
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
 
 
 # --- list -------------------------------------------------------------------------------------------
@@ -203,6 +187,7 @@ def _detail_context(request: HttpRequest, application: Application, **forms_: An
         "can_reject": role_can(user, APPLICATION, "reject") and is_active,
         "can_withdraw": role_can(user, APPLICATION, "withdraw") and is_active,
         "can_merge": can_merge,
+        "can_edit_candidate": role_can(user, APPLICATION, "update") and not candidate.anonymised_at,
         "can_privacy": can_privacy and not candidate.anonymised_at,
         # PIPL deletion is refused while an application is active or the candidate was hired (privacy.candidate_anonymise)
         "can_delete_now": can_privacy and not candidate.applications.filter(status__in=[ApplicationStatus.ACTIVE, ApplicationStatus.HIRED]).exists(),
@@ -257,7 +242,7 @@ def _after_write(request: HttpRequest, application: Application, status: int = 2
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    return redirect(_safe_next(request, reverse("recruitment:application_detail", args=[application.pk])))
+    return redirect(safe_next_url(request, reverse("recruitment:application_detail", args=[application.pk])))
 
 
 @require_POST
@@ -276,7 +261,7 @@ def application_move(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             pipeline.application_move(actor=request.user, application=application, stage=stage, note=form.cleaned_data.get("note") or "")
         except (ValidationError, ApplicationError) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
             status = _service_status(exc)
         else:
             messages.success(request, _("%(name)s moved to %(stage)s.") % {"name": application.candidate.name, "stage": stage.name})
@@ -298,7 +283,7 @@ def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             pipeline.application_reject(actor=request.user, application=application, reason=form.cleaned_data["reason"], note=form.cleaned_data.get("note") or "")
         except (ValidationError, ApplicationError) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
             status = _service_status(exc)
         else:
             messages.success(request, _("%(name)s was rejected.") % {"name": application.candidate.name})
@@ -317,7 +302,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         pipeline.application_withdraw(actor=request.user, application=application, note=form.cleaned_data.get("note") or "")
     except (ValidationError, ApplicationError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         status = _service_status(exc)
     else:
         messages.success(request, _("The application of %(name)s is marked withdrawn.") % {"name": application.candidate.name})
@@ -355,7 +340,42 @@ def application_resume(request: HttpRequest, pk: int) -> FileResponse:
 def _candidate_landing(request: HttpRequest, candidate: Candidate) -> str:
     application = selectors.application_list(user=request.user).filter(candidate=candidate).first()
     default = reverse("recruitment:application_detail", args=[application.pk]) if application else reverse("recruitment:application_list")
-    return _safe_next(request, default)
+    return safe_next_url(request, default)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@role_required(APPLICATION, "view")
+def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR corrects or completes the candidate's details (the ID number an offer needs, a mistyped
+    mobile…) → ``applications.candidate_update``, then back to the application (``next``, same
+    site only). A candidate outside the user's scope is a 404 before the role is asked: a panel
+    member sees that the candidate exists (403), nobody else does."""
+    candidate = selectors.candidate_get(user=request.user, pk=pk)
+    if not role_can(request.user, APPLICATION, "update"):
+        raise PermissionDenied
+    back = _candidate_landing(request, candidate)
+    if candidate.anonymised_at is not None:
+        messages.error(request, _("This candidate's personal data was erased; there is nothing left to edit."))
+        return redirect(back)
+    status = 200
+    if request.method == "POST":
+        form = CandidateForm(request.POST)
+        if form.is_valid():
+            try:
+                application_services.candidate_update(actor=request.user, candidate=candidate, **form.cleaned_data)
+            except (ValidationError, ApplicationError) as exc:
+                form_add_service_error(form, exc)
+                status = _service_status(exc)
+            else:
+                messages.success(request, _("The details of %(name)s were saved.") % {"name": form.cleaned_data["name"]})
+                return redirect(back)
+        else:
+            status = 422
+    else:
+        form = CandidateForm(initial=CandidateForm.initial_from(candidate))
+    context = {"candidate": candidate, "form": form, "back": back}
+    return render(request, "recruitment/candidate_form.html", context, status=status)
 
 
 @require_POST
@@ -370,7 +390,7 @@ def candidate_merge(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         application_services.candidate_merge(actor=request.user, keep=keep, merge=other)
     except (ValidationError, ApplicationError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Candidate #%(other)s was merged into %(name)s.") % {"other": other.pk, "name": keep.name})
     return redirect(_candidate_landing(request, keep))
@@ -405,7 +425,7 @@ def candidate_delete(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             privacy.candidate_anonymise(actor=request.user, candidate=candidate, reason="request")
         except (ValidationError, ApplicationError) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("The candidate's personal data was erased; the applications stay, anonymised, for the funnel counts."))
     return redirect(_candidate_landing(request, candidate))
@@ -439,6 +459,7 @@ urlpatterns = [
     path("applications/<int:pk>/reject/", application_reject, name="application_reject"),
     path("applications/<int:pk>/withdraw/", application_withdraw, name="application_withdraw"),
     path("applications/<int:pk>/resume/", application_resume, name="application_resume"),
+    path("candidates/<int:pk>/edit/", candidate_edit, name="candidate_edit"),
     path("candidates/<int:pk>/merge/", candidate_merge, name="candidate_merge"),
     path("candidates/<int:pk>/export/", candidate_export, name="candidate_export"),
     path("candidates/<int:pk>/delete/", candidate_delete, name="candidate_delete"),

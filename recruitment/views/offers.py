@@ -33,11 +33,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.dates import local_day_bounds
 from common.errors import ApplicationError
 from common.permissions import role_can, role_required
-from teams.choices import TrainingKind, TrainingSessionStatus
-from teams.models import CollectorProfile, Membership, TrainingAttendance, TrainingSession, User
+from teams.models import TrainingSession, User
+from teams.selectors import employee_onboarding_summary, onboarding_session_next
 
 from ..choices import (
     OPEN_OFFER_STATUSES, ApplicationStatus, BackgroundCheckStatus, HiringRole, OfferStatus, ProposalParty,
@@ -50,6 +49,7 @@ from ..models import Application, BackgroundCheck, Offer, OfferProposal
 from ..permissions import BACKGROUND_CHECK, HIRE, OFFER
 from ..services import hiring
 from ..services import offers as offer_services
+from ._shared import error_text
 
 OFFER_RELATED = (
     "application__candidate", "application__posting__requisition__team__department", "application__stage", "created_by", "approved_by",
@@ -152,12 +152,6 @@ def _refusal(request: HttpRequest, exc: ApplicationError) -> None:
     messages.error(request, exc.message, extra_tags=f"rule-{exc.rule}")
 
 
-def _error_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(m for field_messages in exc.message_dict.values() for m in field_messages)
-    return " ".join(exc.messages)
-
-
 def _detail_context(request: HttpRequest, offer: Offer, **forms_: Any) -> dict[str, Any]:
     actions = offer_actions(user=request.user, offer=offer)
     application = offer.application
@@ -196,7 +190,7 @@ def _refused(request: HttpRequest, pk: int, exc: ValidationError | ApplicationEr
         status = exc.status
     else:
         if not forms_:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         status = 422
     offer = offer_get(user=request.user, pk=pk)  # re-read: the refused transaction changed nothing
     return _detail_response(request, offer, status=status, **forms_)
@@ -422,17 +416,12 @@ def background_check(request: HttpRequest, pk: int) -> HttpResponse:
 # --- hire -----------------------------------------------------------------------------------------
 
 
-def _onboarding_session(application: Application, offer: Offer | None) -> TrainingSession | None:
+def _onboarding_session(user: User, application: Application, offer: Offer | None) -> TrainingSession | None:
     """The onboarding session the hire will join (``training_enrol_onboarding``'s choice), if one is
     planned; ``None`` means one will be planned on the start date."""
     if offer is None:
         return None
-    start, _end = local_day_bounds(offer.start_on)
-    return (
-        TrainingSession.objects.filter(
-            team=application.posting.requisition.team, kind=TrainingKind.ONBOARDING, status=TrainingSessionStatus.PLANNED, starts_at__gte=start,
-        ).order_by("starts_at", "id").select_related("trainer").first()
-    )
+    return onboarding_session_next(user=user, team=application.posting.requisition.team, start_on=offer.start_on)
 
 
 def _hire_preconditions(application: Application, offer: Offer | None, check: BackgroundCheck | None) -> list[str]:
@@ -474,7 +463,7 @@ def application_hire(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     form_add_service_error(form, exc)
                     if "username" not in getattr(exc, "error_dict", {}):
-                        messages.error(request, _error_text(exc))
+                        messages.error(request, error_text(exc))
                     status = 422
             else:
                 messages.success(request, _("Hired. The account was created and the first-login link was e-mailed."))
@@ -494,7 +483,7 @@ def application_hire(request: HttpRequest, pk: int) -> HttpResponse:
         "application": application, "posting": application.posting, "candidate": application.candidate, "form": form,
         "offer": offer, "check": check, "team": team, "role_label": application.posting.get_role_display(),
         "is_collector": application.posting.role == HiringRole.COLLECTOR,
-        "session": _onboarding_session(application, offer),
+        "session": _onboarding_session(request.user, application, offer),
         "problems": _hire_preconditions(application, offer, check),
         "suggestion": suggestion,
     }
@@ -517,9 +506,7 @@ def hire_done(request: HttpRequest, pk: int) -> HttpResponse:
     first_login_url = request.build_absolute_uri(first_login_path(user)) if link_usable else ""
     context = {
         "application": application, "candidate": application.candidate, "posting": application.posting, "hired_user": user,
-        "membership": Membership.objects.filter(user=user).select_related("team").order_by("-started_on").first(),
-        "profile": CollectorProfile.objects.filter(user=user).first(),
-        "attendances": list(TrainingAttendance.objects.filter(user=user).select_related("session__trainer").order_by("session__starts_at")),
+        **employee_onboarding_summary(user=request.user, employee=user),
         "first_login_url": first_login_url,
         "link_usable": link_usable,
         "emailed": bool(user.email),

@@ -9,7 +9,6 @@ out of scope is a 404. Each write calls one service; refusals come back as form 
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +20,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -47,6 +45,7 @@ from ..services.pipeline import candidate_email_render, candidate_email_template
 from ..services import postings as posting_services  # module import: the views share names with its services
 from ..services.postings import pipeline_stage_add, pipeline_stage_remove, pipeline_stage_rename, posting_set_status, posting_update
 from ..services.screening import screening_rule_delete, screening_rule_save
+from ._shared import safe_next_url
 
 LIST_PAGE_SIZE = 30
 HOME_LIST_LIMIT = 10
@@ -109,13 +108,6 @@ def _refusal(request: HttpRequest, exc: ApplicationError | ValidationError) -> N
     else:
         for message in exc.messages:
             messages.error(request, message)
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
 
 
 def _stage_counts(posting_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -315,7 +307,7 @@ def requisition_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             text = _("Requisition #%(pk)s approved.") if approve else _("Requisition #%(pk)s rejected.")
             messages.success(request, text % {"pk": requisition.pk})
-    return redirect(_safe_next(request, reverse("recruitment:requisition_list")))
+    return redirect(safe_next_url(request, reverse("recruitment:requisition_list")))
 
 
 # --- postings ---------------------------------------------------------------------------------------------
@@ -574,7 +566,7 @@ def _email_preview(template: CandidateEmailTemplate | None, kind: str) -> dict[s
         stage_name = str(StageKind(kind).label)
     sample = {
         "candidate_name": SAMPLE_CANDIDATE, "posting_title": SAMPLE_POSTING, "company_name": settings.COMPANY_NAME, "stage_name": stage_name,
-        "interview": SimpleNamespace(round_name="初试", starts_at=start, ends_at=start + dt.timedelta(hours=1), location="总部 3 楼面试室", video_link="")
+        "interview": {"round_name": "初试", "starts_at": start, "ends_at": start + dt.timedelta(hours=1), "location": "总部 3 楼面试室", "video_link": ""}
         if kind == StageKind.INTERVIEW else None,
     }
     try:
