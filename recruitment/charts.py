@@ -125,6 +125,7 @@ def time_in_stage_chart(rows: list[StageTimeRow]) -> str:
     chart = _chart(
         pygal.HorizontalBar, _("Days in stage: average and median"), value_formatter=lambda v: "" if v is None else f"{v:.1f}",
         style=chart_style((BOOTSTRAP["primary"], BOOTSTRAP["teal"])), legend_at_bottom_columns=2,
+        margin_left=48,  # pygal measures labels in Latin widths; Chinese stage names need the room
     )
     # HorizontalBar draws the first label at the bottom: reverse so the pipeline reads top-down.
     ordered = list(reversed(rows))
