@@ -222,7 +222,9 @@ REST_KNOX = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Collections operations API",
-    "DESCRIPTION": "Placements, cases, allocation, contact attempts, promises and payments. "
+    "DESCRIPTION": "Collections: placements, cases, allocation, contact attempts, promises and payments. "
+    "Recruitment: job postings (public read), applications (job boards post them with an integration key), "
+    "interviews with scorecards, offers. "
     "Decimals are strings in CNY; dates are ISO 8601 local (Asia/Shanghai) dates.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -44,23 +44,10 @@ RULE_HEADINGS = {
     "duplicate_application": gettext_lazy("You have already applied for this job"),
     "posting_not_open": gettext_lazy("This job is no longer taking applications"),
 }
-# Two-character Chinese surnames, so the thank-you page greets 欧阳娜娜 as 娜娜.
-COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 令狐 慕容 尉迟 公孙 长孙 宇文 司徒 夏侯 轩辕 端木 独孤 南宫 西门 百里 呼延 澹台 申屠 太史 闻人 万俟 赫连 钟离 濮阳 司空".split()
-)
-
-
-def first_name(name: str) -> str:
-    """The part of a name a greeting may use: the first word of a name written with spaces
-    (``Li Lei`` → ``Li``), the given name of a Chinese name (``张三丰`` → ``三丰``)."""
-    name = " ".join((name or "").split())
-    if not name:
-        return ""
-    if " " in name:
-        return name.split(" ", 1)[0]
-    if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES:
-        return name[2:]
-    return name[1:] if len(name) >= 2 else name
+def greeting_name(name: str) -> str:
+    """The name the thank-you page greets with: the full name as typed, spaces tidied (a given
+    name alone reads oddly in Chinese, and ``Li Lei``'s first word is the surname)."""
+    return " ".join((name or "").split())
 
 
 class PostingNotPublic(Http404):
@@ -165,7 +152,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as exc:
             rule_error = exc
         else:
-            request.session[SESSION_KEY] = {"posting": posting.pk, "first_name": first_name(form.cleaned_data["name"])}
+            request.session[SESSION_KEY] = {"posting": posting.pk, "name": greeting_name(form.cleaned_data["name"])}
             return redirect("careers:applied", pk=posting.pk)
     context = _detail_context(posting, form=form, formset=formset, rule=rule_error)
     status = 422
@@ -194,8 +181,8 @@ def _add_field_errors(form: ApplyForm, exc: ValidationError) -> None:
 def applied(request: HttpRequest, pk: int) -> HttpResponse:
     posting = _public_posting(pk)
     stored = request.session.get(SESSION_KEY) or {}
-    name = stored.get("first_name", "") if stored.get("posting") == posting.pk else ""
-    context = {**_public_context(), "posting": posting, "first_name": name}
+    name = stored.get("name", "") if stored.get("posting") == posting.pk else ""
+    context = {**_public_context(), "posting": posting, "greeting_name": name}
     return render(request, "careers/applied.html", context)
 
 

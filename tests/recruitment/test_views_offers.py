@@ -477,6 +477,7 @@ def test_hire_without_an_accepted_offer_is_refused_naming_the_rule(client, hr, i
     as_user(client, hr)
     page = client.get(url("application_hire", application.pk), HTTP_ACCEPT_LANGUAGE="en")
     assert "accepted an offer" in text(page) and 'data-testid="hire-problems"' in text(page)
+    assert 'data-testid="hire-submit" disabled' in text(page)  # the button says what the server would refuse
     response = client.post(url("application_hire", application.pk), {}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 422
     assert any("only after they accepted an offer" in m for m in messages_of(response))
