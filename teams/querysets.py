@@ -81,6 +81,18 @@ PEOPLE_MANAGER_ROLES = {Role.HR_RECRUITER, Role.DIRECTOR}
 
 
 class TrainingSessionQuerySet(models.QuerySet):
+    def onboarding_from(self, *, team, start_on: "dt.date") -> "TrainingSessionQuerySet":
+        """``team``'s planned onboarding sessions starting on the local date ``start_on`` or later,
+        earliest first: the first is where a hire starting that day is enrolled."""
+        from common.dates import local_day_bounds
+
+        from .choices import TrainingKind, TrainingSessionStatus
+
+        day_start, _day_end = local_day_bounds(start_on)
+        return self.filter(
+            team=team, kind=TrainingKind.ONBOARDING, status=TrainingSessionStatus.PLANNED, starts_at__gte=day_start,
+        ).order_by("starts_at", "id")
+
     def visible_to(self, user: "User") -> "TrainingSessionQuerySet":
         """HR and director: every session; supervisor: their department's teams and company-wide
         sessions; team lead: their teams' and company-wide; anyone else: sessions they attend."""

@@ -7,9 +7,8 @@ from typing import Any, Mapping
 from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
-from common.dates import local_day_bounds
 
-from .choices import ActivityStatus, Attendance, GoalStatus, Role, TrainingKind, TrainingResult, TrainingSessionStatus
+from .choices import ActivityStatus, Attendance, GoalStatus, Role, TrainingResult
 from .filters import DevelopmentPlanFilterSet, EmployeeFeedbackFilterSet, TrainingSessionFilterSet
 from .models import (
     ActivitySignup, CollectorProfile, DevelopmentGoal, DevelopmentPlan, EmployeeFeedback, Membership, Team, TeamActivity,
@@ -206,9 +205,4 @@ def onboarding_session_next(*, user: User, team: Team, start_on: dt.date) -> Tra
     """The planned onboarding session of ``team`` a hire starting on ``start_on`` would join (the
     first one starting that day or later, as ``services.training_enrol_onboarding`` chooses), if
     ``user`` may see it; ``None`` means one will be planned on the start date."""
-    day_start, _day_end = local_day_bounds(start_on)
-    return (
-        TrainingSession.objects.visible_to(user)
-        .filter(team=team, kind=TrainingKind.ONBOARDING, status=TrainingSessionStatus.PLANNED, starts_at__gte=day_start)
-        .select_related("trainer").order_by("starts_at", "id").first()
-    )
+    return TrainingSession.objects.visible_to(user).onboarding_from(team=team, start_on=start_on).select_related("trainer").first()

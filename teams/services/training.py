@@ -90,14 +90,8 @@ def training_enrol_onboarding(*, actor: User | None, user: User, team: Team, sta
     """Enrol a new hire in ``team``'s next planned onboarding session starting on or after
     ``start_on``; when there is none, plan one ("New-hire onboarding", 09:00–18:00 Beijing on
     ``start_on``, trainer = the team lead) and enrol them in it."""
+    session = TrainingSession.objects.select_for_update().onboarding_from(team=team, start_on=start_on).first()
     tz = timezone.get_default_timezone()
-    day_start = timezone.make_aware(dt.datetime.combine(start_on, dt.time.min), tz)
-    session = (
-        TrainingSession.objects.select_for_update()
-        .filter(team=team, kind=TrainingKind.ONBOARDING, status=TrainingSessionStatus.PLANNED, starts_at__gte=day_start)
-        .order_by("starts_at", "id")
-        .first()
-    )
     if session is None:
         trainer = team.lead if team.lead_id and team.lead.is_active else None
         session = TrainingSession(
