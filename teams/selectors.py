@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any, Mapping
 
 from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 
@@ -40,8 +41,8 @@ def training_session_list(*, user: User, filters: Mapping[str, Any] | None = Non
 
 
 def training_session_get(*, user: User, pk: int) -> TrainingSession:
-    """One session in scope; raises ``TrainingSession.DoesNotExist`` otherwise."""
-    return TrainingSession.objects.visible_to(user).select_related("team", "trainer", "created_by").get(pk=pk)
+    """One session in scope; missing or out of scope → ``Http404`` (the same answer)."""
+    return get_object_or_404(TrainingSession.objects.visible_to(user).select_related("team", "trainer", "created_by"), pk=pk)
 
 
 def training_attendees(*, session: TrainingSession) -> QuerySet[TrainingAttendance]:
@@ -106,10 +107,11 @@ def development_plan_list(*, user: User, filters: Mapping[str, Any] | None = Non
 
 
 def development_plan_get(*, user: User, pk: int) -> DevelopmentPlan:
-    return (
+    """One plan in scope with its goals; missing or out of scope → ``Http404``."""
+    return get_object_or_404(
         DevelopmentPlan.objects.visible_to(user).select_related("employee", "created_by")
-        .prefetch_related(Prefetch("goals", queryset=DevelopmentGoal.objects.order_by("due_on", "id")))
-        .get(pk=pk)
+        .prefetch_related(Prefetch("goals", queryset=DevelopmentGoal.objects.order_by("due_on", "id"))),
+        pk=pk,
     )
 
 
@@ -130,7 +132,8 @@ def feedback_list(*, user: User, filters: Mapping[str, Any] | None = None, reque
 
 
 def feedback_get(*, user: User, pk: int) -> EmployeeFeedback:
-    return EmployeeFeedback.objects.visible_to(user).select_related("author", "answered_by").get(pk=pk)
+    """Feedback in scope; missing or out of scope → ``Http404``."""
+    return get_object_or_404(EmployeeFeedback.objects.visible_to(user).select_related("author", "answered_by"), pk=pk)
 
 
 def feedback_get_by_reference(*, reference: str) -> EmployeeFeedback | None:
@@ -159,7 +162,8 @@ def activity_list(*, user: User, upcoming: bool = True) -> QuerySet[TeamActivity
 
 
 def activity_get(*, user: User, pk: int) -> TeamActivity:
-    return activity_list(user=user, upcoming=False).get(pk=pk)
+    """One activity with its sign-up figures; missing → ``Http404``."""
+    return get_object_or_404(activity_list(user=user, upcoming=False), pk=pk)
 
 
 def activity_signups(*, activity: TeamActivity) -> QuerySet[ActivitySignup]:

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.audit import audit_event_record
 from common.errors import ApplicationError
 from common.permissions import role_can, role_required
+from common.views import error_text, safe_next_url
 
 from .. import selectors
 from ..choices import ApplicationSource, ApplicationStatus, StageKind
@@ -41,7 +42,6 @@ from ..permissions import APPLICATION, INTERVIEW, OFFER
 from ..services import applications as application_services
 from ..services import pipeline, privacy
 from ..services.interviews import scorecards_visible_to
-from ._shared import error_text, safe_next_url
 
 LIST_PAGE_SIZE = 25
 #: Where a service ``RuleViolation`` belongs on the entry form.

@@ -35,6 +35,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.errors import ApplicationError
 from common.permissions import role_can, role_required
+from common.views import error_text
 from teams.models import TrainingSession, User
 from teams.selectors import employee_onboarding_summary, onboarding_session_next
 
@@ -49,7 +50,6 @@ from ..models import Application, BackgroundCheck, Offer, OfferProposal
 from ..permissions import BACKGROUND_CHECK, HIRE, OFFER
 from ..services import hiring
 from ..services import offers as offer_services
-from ._shared import error_text
 
 OFFER_RELATED = (
     "application__candidate", "application__posting__requisition__team__department", "application__stage", "created_by", "approved_by",

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.dates import local_day_bounds, local_today
 from common.errors import ApplicationError
 from common.permissions import role_can, role_required
+from common.views import safe_next_url
 from teams.choices import Role
 from teams.models import Team
 
@@ -45,7 +46,6 @@ from ..services.pipeline import candidate_email_render, candidate_email_template
 from ..services import postings as posting_services  # module import: the views share names with its services
 from ..services.postings import pipeline_stage_add, pipeline_stage_remove, pipeline_stage_rename, posting_set_status, posting_update
 from ..services.screening import screening_rule_delete, screening_rule_save
-from ._shared import safe_next_url
 
 LIST_PAGE_SIZE = 30
 HOME_LIST_LIMIT = 10

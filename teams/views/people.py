@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.errors import ApplicationError
 from common.permissions import role_can, role_required
+from common.views import error_text
 
 from .. import selectors
 from ..choices import ActivityStatus, FeedbackStatus, GoalStatus
@@ -27,7 +28,7 @@ from ..forms import (
     ActivityForm, DevelopmentGoalForm, DevelopmentPlanForm, FeedbackAnswerForm, FeedbackForm, FeedbackLookupForm, GoalFormSet,
     form_add_service_error,
 )
-from ..models import DevelopmentPlan, EmployeeFeedback, TeamActivity
+from ..models import EmployeeFeedback, TeamActivity
 from ..permissions import ACTIVITY, DEVELOPMENT_PLAN, FEEDBACK
 from ..services.people import (
     FEEDBACK_FLOW, activity_create, activity_sign_up, activity_signup_cancel, development_goal_add, development_goal_set_status,
@@ -39,13 +40,6 @@ FEEDBACK_REFERENCE_SESSION_KEY = "people_feedback_reference_once"
 
 
 # --- development plans ------------------------------------------------------------------------------
-
-
-def _plan_get(request: HttpRequest, pk: int) -> DevelopmentPlan:
-    try:
-        return selectors.development_plan_get(user=request.user, pk=pk)
-    except DevelopmentPlan.DoesNotExist:
-        raise Http404 from None
 
 
 @require_GET
@@ -88,7 +82,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(DEVELOPMENT_PLAN, "view")
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan_get(request, pk)
+    plan = selectors.development_plan_get(user=request.user, pk=pk)
     can_manage = role_can(request.user, DEVELOPMENT_PLAN, "manage")
     return render(request, "teams/plan_detail.html", {
         "plan": plan, "goals": list(plan.goals.all()), "can_manage": can_manage, "today": timezone.localdate(),
@@ -99,7 +93,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(DEVELOPMENT_PLAN, "manage")
 def plan_goal_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan_get(request, pk)
+    plan = selectors.development_plan_get(user=request.user, pk=pk)
     form = DevelopmentGoalForm(request.POST)
     if form.is_valid():
         try:
@@ -117,7 +111,7 @@ def plan_goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(DEVELOPMENT_PLAN, "manage")
 def plan_goal_status(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    plan = _plan_get(request, pk)
+    plan = selectors.development_plan_get(user=request.user, pk=pk)
     goal = plan.goals.filter(pk=goal_pk).first()
     if goal is None:
         raise Http404
@@ -128,20 +122,13 @@ def plan_goal_status(request: HttpRequest, pk: int, goal_pk: int) -> HttpRespons
         try:
             development_goal_set_status(actor=request.user, goal=goal, status=status)
         except (ValidationError, ApplicationError) as exc:
-            messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("Goal marked %(status)s.") % {"status": GoalStatus(status).label})
     return redirect("people:plan_detail", pk=plan.pk)
 
 
 # --- feedback ---------------------------------------------------------------------------------------
-
-
-def _feedback_get(request: HttpRequest, pk: int) -> EmployeeFeedback:
-    try:
-        return selectors.feedback_get(user=request.user, pk=pk)
-    except EmployeeFeedback.DoesNotExist:
-        raise Http404 from None
 
 
 @require_GET
@@ -226,14 +213,14 @@ def _feedback_context(request: HttpRequest, feedback: EmployeeFeedback, **extra)
 @require_GET
 @role_required(FEEDBACK, "view")
 def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    feedback = _feedback_get(request, pk)
+    feedback = selectors.feedback_get(user=request.user, pk=pk)
     return render(request, "teams/feedback_detail.html", _feedback_context(request, feedback))
 
 
 @require_POST
 @role_required(FEEDBACK, "answer")
 def feedback_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
-    feedback = _feedback_get(request, pk)
+    feedback = selectors.feedback_get(user=request.user, pk=pk)
     form = FeedbackAnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -249,24 +236,17 @@ def feedback_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(FEEDBACK, "answer")
 def feedback_status_view(request: HttpRequest, pk: int) -> HttpResponse:
-    feedback = _feedback_get(request, pk)
+    feedback = selectors.feedback_get(user=request.user, pk=pk)
     try:
         feedback_set_status(actor=request.user, feedback=feedback, status=request.POST.get("status", ""))
     except (ValidationError, ApplicationError) as exc:
-        messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Status changed."))
     return redirect("people:feedback_detail", pk=feedback.pk)
 
 
 # --- activities --------------------------------------------------------------------------------------
-
-
-def _activity_get(request: HttpRequest, pk: int) -> TeamActivity:
-    try:
-        return selectors.activity_get(user=request.user, pk=pk)
-    except TeamActivity.DoesNotExist:
-        raise Http404 from None
 
 
 def _decorate(activity: TeamActivity, now) -> TeamActivity:
@@ -323,7 +303,7 @@ def activity_create_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(ACTIVITY, "view")
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _decorate(_activity_get(request, pk), timezone.now())
+    activity = _decorate(selectors.activity_get(user=request.user, pk=pk), timezone.now())
     can_manage = role_can(request.user, ACTIVITY, "manage")
     return render(request, "teams/activity_detail.html", {
         "activity": activity, "can_manage": can_manage, "can_sign_up": role_can(request.user, ACTIVITY, "sign_up"),
@@ -334,7 +314,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(ACTIVITY, "sign_up")
 def activity_sign_up_view(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity_get(request, pk)
+    activity = selectors.activity_get(user=request.user, pk=pk)
     try:
         activity_sign_up(user=request.user, activity=activity)
     except ApplicationError as exc:
@@ -347,7 +327,7 @@ def activity_sign_up_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(ACTIVITY, "sign_up")
 def activity_signup_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity_get(request, pk)
+    activity = selectors.activity_get(user=request.user, pk=pk)
     try:
         activity_signup_cancel(user=request.user, activity=activity)
     except ApplicationError as exc:

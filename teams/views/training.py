@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -29,13 +29,6 @@ from ..services.training import (
 )
 
 LIST_PAGE_SIZE = 30
-
-
-def _session_get(request: HttpRequest, pk: int) -> TrainingSession:
-    try:
-        return selectors.training_session_get(user=request.user, pk=pk)
-    except TrainingSession.DoesNotExist:
-        raise Http404 from None
 
 
 @require_GET
@@ -92,14 +85,14 @@ def _detail_context(request: HttpRequest, session: TrainingSession, **extra) -> 
 @require_GET
 @role_required(TRAINING, "view")
 def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session_get(request, pk)
+    session = selectors.training_session_get(user=request.user, pk=pk)
     return render(request, "teams/training_detail.html", _detail_context(request, session))
 
 
 @require_POST
 @role_required(TRAINING, "manage")
 def training_enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session_get(request, pk)
+    session = selectors.training_session_get(user=request.user, pk=pk)
     form = TrainingEnrolForm(request.POST, grouped_choices=selectors.training_enrolable_users(user=request.user, session=session))
     if form.is_valid():
         try:
@@ -115,7 +108,7 @@ def training_enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(TRAINING, "manage")
 def training_status(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session_get(request, pk)
+    session = selectors.training_session_get(user=request.user, pk=pk)
     form = TrainingStatusForm(request.POST)
     if form.is_valid():
         try:
@@ -138,7 +131,7 @@ def training_record(request: HttpRequest, pk: int, attendance_pk: int) -> HttpRe
     per-session fact (``training_can_record``)."""
     if not (role_can(request.user, TRAINING, "view") or role_can(request.user, TRAINING, "record")):
         raise PermissionDenied
-    session = _session_get(request, pk)
+    session = selectors.training_session_get(user=request.user, pk=pk)
     if not training_can_record(request.user, session):
         raise PermissionDenied
     row = get_object_or_404(TrainingAttendance.objects.select_related("user"), pk=attendance_pk, session=session)

@@ -1,4 +1,4 @@
-"""The helpers several recruitment modules share, each defined once (code review): the same-site
+"""The helpers several page modules share, each defined once (code review; the first two live in common.views): the same-site
 ``next`` of a form, one line of error text for a message, the ID number the offer stage needs."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from common.errors import RuleViolation
 from recruitment.models import Candidate
 from recruitment.services.offers import candidate_id_number_require
-from recruitment.views._shared import error_text, safe_next_url
+from common.views import error_text, safe_next_url
 from tests.factories import valid_id_number
 
 
