@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from teams.models import User
 
-from .choices import INTERVIEWER_ROLES, ApplicationStatus, Industry, StageKind
+from .choices import INTERVIEWER_ROLES, ApplicationStatus, Industry, OfferStatus, StageKind
 from .filters import ApplicationFilterSet, InterviewFilterSet
-from .models import Application, Candidate, Interview, JobPosting, PipelineStage, Scorecard, ScreeningResult, StageChange
+from .models import Application, Candidate, Interview, JobPosting, Offer, PipelineStage, Scorecard, ScreeningResult, StageChange
 
 APPLICATION_LIST_RELATED = ("candidate", "posting", "stage")
 #: Industry tags that count as collection experience (the "total collection months" figure).
@@ -115,7 +115,7 @@ def movable_stages(*, application: Application, stages: list[PipelineStage] | No
 
 def posting_get(*, user: User, pk: int | str) -> JobPosting:
     """A posting the user may see (HR, director: all; supervisor: department's + open; others: open)."""
-    return get_object_or_404(JobPosting.objects.visible_to(user).select_related("requisition__team"), pk=pk)
+    return get_object_or_404(JobPosting.objects.visible_to(user).select_related("requisition__team__department", "created_by"), pk=pk)
 
 
 @dataclass
@@ -211,3 +211,8 @@ def interview_get(*, user: User, pk: int | str) -> Interview:
 def interviewer_choices() -> QuerySet[User]:
     """Active users whose role may sit on an interview panel (``INTERVIEWER_ROLES``)."""
     return User.objects.filter(is_active=True, role__in=INTERVIEWER_ROLES).order_by("role", "name", "username")
+
+
+def application_accepted_offer(application: Application) -> Offer | None:
+    """The offer the candidate accepted (the latest, should there be several), or ``None``."""
+    return application.offers.filter(status=OfferStatus.ACCEPTED).order_by("-decided_at", "-id").first()

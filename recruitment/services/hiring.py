@@ -27,8 +27,9 @@ from teams import services as people
 from teams.models import TrainingAttendance, User
 from teams.services.accounts import JUNIOR_CAPACITY, JUNIOR_DAILY_NEW_CASE_CAP  # noqa: F401 - re-exported: a hire's allocation limits
 
-from ..choices import ApplicationStatus, BackgroundCheckStatus, HiringRole, OfferStatus, PostingStatus, RequisitionStatus, StageKind
+from ..choices import ApplicationStatus, BackgroundCheckStatus, HiringRole, PostingStatus, RequisitionStatus, StageKind
 from ..models import Application, BackgroundCheck, JobPosting, Requisition
+from ..selectors import application_accepted_offer
 from . import pipeline
 from .offers import candidate_id_number_require
 
@@ -91,7 +92,7 @@ def application_hire(*, actor: User, application: Application, username: str = "
     posting: JobPosting = application.posting
     requisition = Requisition.objects.select_for_update().get(pk=posting.requisition_id)
     team = posting.requisition.team
-    offer = application.offers.filter(status=OfferStatus.ACCEPTED).order_by("-decided_at", "-id").first()
+    offer = application_accepted_offer(application)
     if offer is None:
         raise RuleViolation(_("Hire a candidate only after they accepted an offer."), rule="hire_needs_accepted_offer")
     if posting.role == HiringRole.COLLECTOR:

@@ -104,7 +104,9 @@ def candidate_id_number_require(candidate: Candidate) -> None:
         ]}) from None
 
 
-def _needs_approval(offer_wage: Decimal, application: Application) -> bool:
+def offer_wage_outside_range(offer_wage: Decimal, application: Application) -> bool:
+    """True when the monthly wage (CNY) is outside the posting's salary range: a supervisor of the
+    department or a director must then approve the offer."""
     posting = application.posting
     return offer_wage < posting.salary_min or offer_wage > posting.salary_max
 
@@ -171,7 +173,7 @@ def offer_create(
     if errors:
         raise ValidationError(errors)
 
-    needs_approval = _needs_approval(monthly_wage, application)
+    needs_approval = offer_wage_outside_range(monthly_wage, application)
     now = timezone.now()
     offer = Offer(
         application=application, status=OfferStatus.PENDING_APPROVAL if needs_approval else OfferStatus.DRAFT, monthly_wage=monthly_wage,
@@ -221,7 +223,7 @@ def offer_counter(
         if monthly_wage != offer.monthly_wage or new_probation_wage != offer.probation_wage:
             offer.monthly_wage = monthly_wage
             offer.probation_wage = new_probation_wage if offer.probation_months else None
-            offer.needs_approval = _needs_approval(monthly_wage, offer.application)
+            offer.needs_approval = offer_wage_outside_range(monthly_wage, offer.application)
             offer.approved_by, offer.approved_at = None, None
             fields += ["monthly_wage", "probation_wage", "needs_approval", "approved_by", "approved_at"]
             if offer.needs_approval:

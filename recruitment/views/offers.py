@@ -48,6 +48,7 @@ from ..forms.offers import (
 )
 from ..models import Application, BackgroundCheck, Offer, OfferProposal
 from ..permissions import BACKGROUND_CHECK, HIRE, OFFER
+from ..selectors import application_accepted_offer
 from ..services import hiring
 from ..services import offers as offer_services
 
@@ -81,10 +82,6 @@ def offer_approval_queue(*, user: User) -> QuerySet[Offer]:
 
 def _application_get(user: User, pk: int | str) -> Application:
     return get_object_or_404(Application.objects.visible_to(user).select_related(*APPLICATION_RELATED), pk=pk)
-
-
-def _accepted_offer(application: Application) -> Offer | None:
-    return application.offers.filter(status=OfferStatus.ACCEPTED).order_by("-decided_at", "-id").first()
 
 
 def _background_check(application: Application) -> BackgroundCheck | None:
@@ -162,7 +159,7 @@ def _detail_context(request: HttpRequest, offer: Offer, **forms_: Any) -> dict[s
         "candidate": application.candidate,
         "proposals": list(offer.proposals.all()),
         "actions": actions,
-        "outside_range": offer.monthly_wage < application.posting.salary_min or offer.monthly_wage > application.posting.salary_max,
+        "outside_range": offer_services.offer_wage_outside_range(offer.monthly_wage, application),
         "counter_form": forms_.get("counter_form") or OfferCounterForm(),
         "decision_form": forms_.get("decision_form") or OfferDecisionForm(),
         "withdraw_form": forms_.get("withdraw_form") or OfferWithdrawForm(),
@@ -404,7 +401,7 @@ def background_check(request: HttpRequest, pk: int) -> HttpResponse:
             status = 422
     context = {
         "application": application, "posting": application.posting, "candidate": application.candidate, "check": check,
-        "accepted_offer": _accepted_offer(application), "consent_form": consent_form, "result_form": result_form,
+        "accepted_offer": application_accepted_offer(application), "consent_form": consent_form, "result_form": result_form,
         "required": application.posting.role == HiringRole.COLLECTOR,
         "is_active": application.status == ApplicationStatus.ACTIVE,
         "can_hire": role_can(request.user, HIRE, "hire") and application.status == ApplicationStatus.ACTIVE and check is not None
@@ -448,7 +445,7 @@ def application_hire(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_get(request.user, pk)
     if application.status == ApplicationStatus.HIRED and application.hired_user_id:
         return redirect("recruitment:hire_done", pk=application.pk)
-    offer = _accepted_offer(application)
+    offer = application_accepted_offer(application)
     check = _background_check(application)
     status = 200
     if request.method == "POST":

@@ -35,6 +35,7 @@ from ..choices import (
     TERMINAL_STAGE_KINDS, ApplicationStatus, EducationLevel, Industry, InterviewStatus, MandarinLevel, OfferStatus, PostingStatus,
     RequisitionStatus, ScreeningRuleKind, StageKind,
 )
+from .. import selectors
 from ..filters import JobPostingFilterSet
 from ..forms.base import form_add_service_error
 from ..forms.postings import (
@@ -128,11 +129,6 @@ def _funnel(counts: dict[str, int]) -> list[dict[str, Any]]:
     if custom:
         cells.insert(2, {"kind": StageKind.CUSTOM, "label": StageKind.CUSTOM.label, "n": custom})
     return cells
-
-
-def _posting_get(request: HttpRequest, pk: int) -> JobPosting:
-    """A posting in the user's scope (``JobPosting.objects.visible_to``); otherwise 404."""
-    return get_object_or_404(JobPosting.objects.visible_to(request.user).select_related("requisition__team__department", "created_by"), pk=pk)
 
 
 def _posting_nav(request: HttpRequest, posting: JobPosting) -> dict[str, Any]:
@@ -367,7 +363,7 @@ def posting_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(POSTING, "view")
 def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    posting = _posting_get(request, pk)
+    posting = selectors.posting_get(user=request.user, pk=pk)
     stages = list(posting.stages.annotate(n=Count("applications")).order_by("position", "id"))
     rules = list(posting.screening_rules.order_by("position", "id"))
     can_publish = role_can(request.user, POSTING, "publish")
@@ -388,7 +384,7 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(POSTING, "update")
 def posting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit text and terms → ``posting_update`` (re-runs the wording check)."""
-    posting = _posting_get(request, pk)
+    posting = selectors.posting_get(user=request.user, pk=pk)
     form = PostingForm(request.POST or None, initial=PostingForm.initial_from(posting))
     status = 200
     if request.method == "POST":
@@ -412,7 +408,7 @@ def posting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(POSTING, "publish")
 def posting_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish / pause / resume / close → ``posting_set_status``."""
-    posting = _posting_get(request, pk)
+    posting = selectors.posting_get(user=request.user, pk=pk)
     target = request.POST.get("status", "")
     if target not in PostingStatus.values:
         messages.error(request, _("Unknown posting status “%(status)s”.") % {"status": target})
@@ -439,7 +435,7 @@ def _posted_stage(request: HttpRequest, posting: JobPosting) -> PipelineStage:
 def posting_stages(request: HttpRequest, pk: int) -> HttpResponse:
     """The posting's pipeline: rename any stage, add a custom stage after one, remove an unused
     custom stage (``pipeline_stage_rename`` / ``_add`` / ``_remove``)."""
-    posting = _posting_get(request, pk)
+    posting = selectors.posting_get(user=request.user, pk=pk)
     insertable = posting.stages.exclude(kind__in=TERMINAL_STAGE_KINDS).order_by("position", "id")
     add_form = StageAddForm(stages=insertable)
     rename_errors: dict[int, Any] = {}
@@ -512,7 +508,7 @@ def rule_parameter(rule: ScreeningRule) -> str:
 def posting_rules(request: HttpRequest, pk: int) -> HttpResponse:
     """The posting's screening rules: list, add, edit (``?edit=<rule pk>``) → ``screening_rule_save``;
     delete a never-used rule → ``screening_rule_delete``."""
-    posting = _posting_get(request, pk)
+    posting = selectors.posting_get(user=request.user, pk=pk)
     editing: ScreeningRule | None = None
     edit_pk = request.POST.get("rule") if request.method == "POST" else request.GET.get("edit")
     if edit_pk:
